@@ -1,0 +1,61 @@
+"""Failure-mode graders, one module each, listed explicitly in REGISTRY."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from graders import (
+    dependency_circular,
+    format_response,
+    lambda_handler,
+    structure_single_file,
+    syntax_parse,
+)
+from graders.base import (
+    CouldNotJudge,
+    Finding,
+    Grade,
+    Grader,
+    Severity,
+    Verdict,
+    run_grader,
+)
+
+REGISTRY: tuple[Grader, ...] = (
+    syntax_parse.GRADER,
+    format_response.GRADER,
+    structure_single_file.GRADER,
+    dependency_circular.GRADER,
+    lambda_handler.GRADER,
+)
+
+__all__ = [
+    "REGISTRY",
+    "CouldNotJudge",
+    "Finding",
+    "Grade",
+    "Grader",
+    "Severity",
+    "Verdict",
+    "by_id",
+    "catalog",
+    "run_grader",
+]
+
+
+def by_id(mode: str) -> Grader:
+    for grader in REGISTRY:
+        if grader.id == mode:
+            return grader
+    known = ", ".join(g.id for g in REGISTRY)
+    raise KeyError(f"unknown failure mode {mode!r}; known: {known}")
+
+
+@cache
+def catalog() -> dict[str, dict[str, Any]]:
+    """The failure-mode catalogue shipped beside the graders, by id."""
+    text = resources.files("graders").joinpath("catalog.json").read_text("utf-8")
+    return {entry["id"]: entry for entry in json.loads(text)["failure_modes"]}

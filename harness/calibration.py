@@ -1,0 +1,82 @@
+"""Check the graders against each task's reference and documented flaws.
+
+The ideal answer must pass every mode it can be judged on, and each flawed
+answer must fail its own mode and no other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+
+from graders import REGISTRY, Verdict, catalog
+from harness.answer import Answer
+from harness.grading import grade_answer
+from harness.models.reference import IDEAL, ReferenceResponder
+from harness.tasks import Task
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    task: str
+    variant: str
+    failed: tuple[str, ...]
+    errors: tuple[str, ...]
+
+    @property
+    def expected(self) -> tuple[str, ...]:
+        return () if self.variant == IDEAL else (self.variant,)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.failed == self.expected
+
+
+def check_references(tasks: list[Task]) -> list[CheckResult]:
+    results = []
+    for task in tasks:
+        for variant in [IDEAL, *(f.mode for f in task.flaws)]:
+            response = ReferenceResponder(variant).respond(task, 0)
+            answer = Answer(response.text or "", task.constraints, task.id)
+            grades = grade_answer(answer)
+            failed = tuple(g.failure_mode for g in grades if g.verdict is Verdict.FAIL)
+            crashed = tuple(
+                g.failure_mode for g in grades if g.verdict is Verdict.ERROR
+            )
+            results.append(CheckResult(task.id, variant, failed, crashed))
+    return results
+
+
+def render_check(console: Console, results: list[CheckResult]) -> None:
+    table = Table(title="Grader calibration")
+    for column in ("task", "answer", "should fail", "failed", "result"):
+        table.add_column(column)
+    for r in results:
+        verdict = "[green]ok[/]" if r.ok else "[red]MISMATCH[/]"
+        failed = ", ".join(r.failed + tuple(f"{e} (error)" for e in r.errors))
+        table.add_row(
+            r.task,
+            f"reference:{r.variant}",
+            ", ".join(r.expected) or "-",
+            failed or "-",
+            verdict,
+        )
+    console.print(table)
+
+
+def render_catalog(console: Console) -> None:
+    entries = catalog()
+    table = Table(title="Failure modes", show_lines=True)
+    for column in ("id", "severity", "checks", "fix"):
+        table.add_column(column, overflow="fold")
+    for grader in REGISTRY:
+        entry = entries.get(grader.id, {})
+        table.add_row(
+            grader.id,
+            grader.severity.value,
+            entry.get("checks", "?"),
+            entry.get("fix", "?"),
+        )
+    console.print(table)

@@ -1,0 +1,323 @@
+"""The ``iacbench`` command line: the only place that talks to the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from harness import __version__
+from harness.benchmark import load_suite
+from harness.errors import UserError
+from harness.grading import default_workers
+from harness.models import make_responders
+from harness.runner import Outcome, Settings, grade_responses, run_benchmark
+from harness.store import RunStore, new_run_dir
+from harness.tasks import all_tasks, select
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+# a pipe or CI log gets a wide, fixed layout instead of rich's 80 columns
+console = Console() if sys.stdout.isatty() else Console(width=160)
+errors = Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=errors)],
+    )
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except UserError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        errors.print("interrupted; everything written so far is kept")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iacbench",
+        description="Benchmark LLM-generated Terraform on documented failure modes.",
+        epilog="Exit codes: 0 success, 1 finished with problems (bad input lines, "
+        "failed calls, grader errors), 2 bad usage or configuration.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"iacbench {__version__}"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log each model call and retry"
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_run(commands)
+    _add_grade(commands)
+    _add_inspect(commands)
+    _add_graders(commands)
+    return parser
+
+
+def _add_run(commands: Any) -> None:
+    run = commands.add_parser(
+        "run",
+        help="ask models the benchmark's tasks and grade the answers",
+        description="Ask each model every task of a benchmark suite, grade the "
+        "answers and print the leaderboard. With no options it runs "
+        "benchmarks/default.toml, which needs no API key or network.",
+    )
+    run.add_argument(
+        "--benchmark",
+        type=Path,
+        metavar="FILE",
+        help="benchmark suite (TOML); default benchmarks/default.toml",
+    )
+    run.add_argument(
+        "--model",
+        action="append",
+        metavar="SPEC",
+        help="openai:MODEL, replay:FILE.jsonl or reference:NAME "
+        "(reference:all for every built-in); repeatable, "
+        "replaces the suite's models",
+    )
+    run.add_argument(
+        "--task",
+        action="append",
+        metavar="ID",
+        help="task id; repeatable, replaces the suite's tasks",
+    )
+    run.add_argument("--samples", type=int, help="answers per task and model")
+    run.add_argument("--temperature", type=float)
+    run.add_argument("--max-tokens", type=int)
+    run.add_argument("--seed", type=int)
+    run.add_argument(
+        "--base-url",
+        help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL, else OpenAI)",
+    )
+    _add_output_options(run)
+    run.set_defaults(handler=cmd_run)
+
+
+def _add_grade(commands: Any) -> None:
+    grade = commands.add_parser(
+        "grade",
+        help="grade answers recorded elsewhere (JSONL)",
+        description="Grade answers from a JSONL file with task_id, model, response "
+        "and optionally prompt and sample. Tasks iacbench does not know "
+        "get constraints inferred from the prompt, written to "
+        "constraints.jsonl in the run folder.",
+    )
+    grade.add_argument("--responses", type=Path, required=True, metavar="FILE")
+    _add_output_options(grade)
+    grade.set_defaults(handler=cmd_grade)
+
+
+def _add_output_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="run folder (default results/<name>-<time>)",
+    )
+    command.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="grading processes (default: one per core)",
+    )
+
+
+def _add_inspect(commands: Any) -> None:
+    inspect = commands.add_parser(
+        "inspect",
+        help="show one answer taken apart",
+        description="Show how an answer (a Markdown file) is taken apart: files, "
+        "parse errors, declared addresses, references, cycles, findings.",
+    )
+    inspect.add_argument("answer", type=Path, metavar="ANSWER.md")
+    inspect.add_argument(
+        "--task", metavar="ID", help="grade against this task's constraints"
+    )
+    inspect.add_argument("--json", action="store_true", help="print JSON")
+    inspect.set_defaults(handler=cmd_inspect)
+
+
+def _add_graders(commands: Any) -> None:
+    graders = commands.add_parser(
+        "graders",
+        help="list failure modes, or check them against the references",
+        description="List the failure-mode catalogue. 'graders check' grades every "
+        "task's reference and flawed answers and verifies that the ideal "
+        "passes and each flaw fails only its own mode.",
+    )
+    graders.add_argument("action", nargs="?", choices=("list", "check"), default="list")
+    graders.set_defaults(handler=cmd_graders)
+
+
+# -- run and grade -------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    suite = load_suite(args.benchmark)
+    tasks = select(all_tasks(), args.task or suite.tasks)
+    settings = Settings(
+        benchmark=suite.name,
+        samples=args.samples or suite.samples,
+        temperature=suite.temperature if args.temperature is None else args.temperature,
+        max_tokens=args.max_tokens or suite.max_tokens,
+        seed=suite.seed if args.seed is None else args.seed,
+        workers=max(1, args.workers),
+    )
+    if settings.samples < 1:
+        raise UserError("--samples must be at least 1")
+    responders = make_responders(
+        args.model or suite.models,
+        tasks,
+        {**vars(settings), "base_url": args.base_url or suite.base_url},
+    )
+    store = RunStore(args.out or new_run_dir(suite.name))
+    total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
+    with _progress(total * 2) as tick:
+        outcome = run_benchmark(tasks, responders, settings, store, tick)
+    return _report(outcome)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    if not args.responses.is_file():
+        raise UserError(
+            f"{args.responses} does not exist; pass a JSONL file of answers"
+        )
+    store = RunStore(args.out or new_run_dir(args.responses.stem))
+    with _progress(None) as tick:
+        outcome = grade_responses(
+            args.responses, all_tasks(), store, max(1, args.workers), tick
+        )
+    return _report(outcome)
+
+
+class _progress:
+    """A rich progress bar, or nothing when output is not a terminal."""
+
+    def __init__(self, total: int | None) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+            disable=not errors.is_terminal,
+        )
+        self.task = self.bar.add_task("working", total=total)
+
+    def __enter__(self) -> Callable[[str], None]:
+        self.bar.start()
+
+        def tick(label: str) -> None:
+            self.bar.update(self.task, advance=1, description=label[:48])
+
+        return tick
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _report(outcome: Outcome) -> int:
+    console.print(leaderboard_table(outcome.board))
+    for problem in outcome.problems[:20]:
+        errors.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    if len(outcome.problems) > 20:
+        errors.print(f"[yellow]warning:[/] {len(outcome.problems) - 20} more problems")
+    grader_errors = _count_errors(outcome.board)
+    if grader_errors:
+        errors.print(f"[red]{grader_errors} grader errors[/] (see grades.jsonl)")
+    console.print(
+        f"{outcome.answers} answers graded; results in [bold]{outcome.directory}[/]",
+        highlight=False,
+    )
+    return EXIT_PROBLEMS if outcome.problems or grader_errors else EXIT_OK
+
+
+def _count_errors(board: dict[str, Any]) -> int:
+    return sum(
+        m["error"] for row in board.get("models", ()) for m in row["modes"].values()
+    )
+
+
+def leaderboard_table(board: dict[str, Any]) -> Table:
+    table = Table(title="Leaderboard", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("model")
+    table.add_column("answers", justify="right")
+    table.add_column("score", justify="right")
+    for mode in board.get("modes", ()):
+        table.add_column(mode, justify="right")
+    for rank, row in enumerate(board.get("models", ()), start=1):
+        score = "n/a" if row["score"] is None else f"{row['score']:.3f}"
+        cells = [_mode_cell(row["modes"].get(m)) for m in board["modes"]]
+        table.add_row(str(rank), row["model"], str(row["answers"]), score, *cells)
+    return table
+
+
+def _mode_cell(mode: dict[str, Any] | None) -> str:
+    if mode is None or mode["rate"] is None:
+        return "[dim]n/a[/]"
+    colour = "green" if mode["fail"] == 0 else "red" if mode["pass"] == 0 else "yellow"
+    return f"[{colour}]{mode['pass']}/{mode['pass'] + mode['fail']}[/]"
+
+
+# -- inspect and graders ---------------------------------------------------------
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from harness.inspection import inspect_answer, render_inspection
+
+    try:
+        text = args.answer.read_text("utf-8", errors="replace")
+    except OSError as error:
+        raise UserError(f"cannot read {args.answer}: {error.strerror}") from None
+    constraints = None
+    if args.task:
+        constraints = select(all_tasks(), [args.task])[0].constraints
+    report = inspect_answer(text, constraints)
+    if args.json:
+        console.print_json(json.dumps(report))
+    else:
+        render_inspection(console, report)
+    return EXIT_OK
+
+
+def cmd_graders(args: argparse.Namespace) -> int:
+    from harness.calibration import check_references, render_catalog, render_check
+
+    if args.action == "list":
+        render_catalog(console)
+        return EXIT_OK
+    results = check_references(list(all_tasks().values()))
+    render_check(console, results)
+    return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

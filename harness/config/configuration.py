@@ -1,0 +1,136 @@
+"""A whole answer's Terraform as one configuration of declared objects."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.config.expr import Expr, references
+from harness.config.model import (
+    Block,
+    ConfigScope,
+    Declared,
+    Location,
+    address_of,
+    block_references,
+)
+from harness.config.parse import ParsedFile, parse_file
+
+
+@dataclass
+class Configuration:
+    """Every file of an answer, parsed, with its declared objects by address."""
+
+    files: dict[str, ParsedFile] = field(default_factory=dict)
+    objects: dict[str, Declared] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    duplicates: list[tuple[str, Location]] = field(default_factory=list)
+    directory: str = ""
+    children: dict[str, Configuration] = field(default_factory=dict)
+
+    def modules(self) -> Iterator[Configuration]:
+        """This configuration and the child module folders the answer holds."""
+        yield self
+        for child in self.children.values():
+            yield from child.modules()
+
+    def all_files(self) -> Iterator[ParsedFile]:
+        for module in self.modules():
+            yield from module.files.values()
+
+    def of_kind(self, kind: str) -> list[Declared]:
+        return [o for o in self.objects.values() if o.kind == kind]
+
+    def resources(self, *types: str) -> list[Declared]:
+        return [
+            o
+            for o in self.objects.values()
+            if o.kind == "resource" and (not types or o.type in types)
+        ]
+
+    def data_sources(self, *types: str) -> list[Declared]:
+        return [
+            o
+            for o in self.objects.values()
+            if o.kind == "data" and (not types or o.type in types)
+        ]
+
+    def scope(self, variables: dict[str, Any] | None = None) -> ConfigScope:
+        """A scope resolving variables (defaults unless given) and locals."""
+        return ConfigScope(self, variables)
+
+    def reference_map(self) -> dict[str, list[str]]:
+        """Each object's direct references to other declared objects, sorted."""
+        return {
+            address: sorted(obj.references)
+            for address, obj in sorted(self.objects.items())
+        }
+
+    @property
+    def errors(self) -> list[Any]:
+        return [e for f in self.all_files() for e in f.errors]
+
+
+def build(files: Iterable[tuple[str, str]]) -> Configuration:
+    """Parse and index ``(name, text)`` files, one configuration per folder.
+
+    Files in the shallowest folder form the root module; files in other folders
+    (``modules/vpc/main.tf``) form child modules with their own namespaces.
+    """
+    files = list(files)
+    root = _root_folder([name for name, _ in files])
+    config = Configuration(directory=root)
+    for name, text in files:
+        folder = posixpath.dirname(posixpath.normpath(name))
+        target = config
+        if folder != root:
+            target = config.children.setdefault(folder, Configuration(directory=folder))
+        parsed = parse_file(name, text)
+        target.files[name] = parsed
+        for block in parsed.blocks:
+            _declare_block(target, block)
+    return config
+
+
+def _root_folder(names: list[str]) -> str:
+    folders = [posixpath.dirname(posixpath.normpath(n)) for n in names]
+    if not folders:
+        return ""
+    depth = min(f.count("/") + bool(f) for f in folders)
+    return next(f for f in folders if f.count("/") + bool(f) == depth)
+
+
+def _declare_block(config: Configuration, block: Block) -> None:
+    config.blocks.append(block)
+    if block.type == "locals":
+        for attr in block.attributes.values():
+            obj = Declared(
+                "local",
+                f"local.{attr.name}",
+                attr.location,
+                block=None,
+                expr=attr.expr,
+                references=references(attr.expr),
+            )
+            _add(config, obj)
+        return
+    address = address_of(block)
+    if address is None:
+        return
+    kind = block.type
+    refs = block_references(block)
+    refs.discard(address)
+    _add(config, Declared(kind, address, block.location, block=block, references=refs))
+
+
+def _add(config: Configuration, obj: Declared) -> None:
+    if obj.address in config.objects:
+        config.duplicates.append((obj.address, obj.location))
+        return
+    config.objects[obj.address] = obj
+
+
+def expression_references(expr: Expr) -> set[str]:
+    return references(expr)

@@ -1,0 +1,106 @@
+"""What a task asks of an answer's form: files, modules, handler, environments.
+
+Constraints are data in each task's spec. For answers recorded against no known
+task they are inferred from the prompt text, conservatively: a rule is inferred
+only when the prompt states it in words a reader would agree on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Format rules the graders read; ``None`` means the task does not say."""
+
+    single_file: str | None = None
+    allow_modules: bool = True
+    allow_external_files: bool = True
+    lambda_handler: str | None = None
+    environments: tuple[str, ...] = ()
+    inferred: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["environments"] = list(self.environments)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Constraints:
+        values = dict(data)
+        values["environments"] = tuple(values.get("environments", ()))
+        return cls(**values)
+
+
+_SINGLE_FILE = re.compile(
+    r"\b(?:single|one)\s+(?!state\b)(?:[\w`\"'()-]+\s+){0,2}?"
+    r"(?:files?\b|[`\"'(]*\w[\w/.-]*\.tf\b)",
+    re.I,
+)
+_TF_NAME = re.compile(r"\w[\w/.-]*\.tf\b")
+_NO_MODULES = re.compile(
+    r"\bno\s+(?:external\s+|terraform\s+)?modules\b|"
+    r"\b(?:do\s+not|don't|without)\s+(?:use\s+)?(?:any\s+)?"
+    r"(?:external\s+)?modules\b",
+    re.I,
+)
+_NO_EXTERNAL = re.compile(r"no\s+external\s+(?:references|files)|self-contained", re.I)
+_HANDLER = re.compile(r"handler[^.\n]{0,30}?[`\"']([\w-]+\.[\w]+)[`\"']", re.I)
+_ENVIRONMENTS = re.compile(
+    r"\b(dev(?:elopment)?|staging|stage|prod(?:uction)?|qa|test)\b", re.I
+)
+_ENV_NAMES = {"development": "dev", "production": "prod", "stage": "staging"}
+
+
+def infer(prompt: str) -> Constraints:
+    """Constraints a prompt states in so many words."""
+    sources: dict[str, str] = {}
+    single = _infer_single_file(prompt, sources)
+    no_modules = _NO_MODULES.search(prompt)
+    if no_modules:
+        sources["allow_modules"] = no_modules.group(0)
+    external = _NO_EXTERNAL.search(prompt)
+    if external:
+        sources["allow_external_files"] = external.group(0)
+    handler = _HANDLER.search(prompt)
+    if handler:
+        sources["lambda_handler"] = handler.group(0)
+    environments = _infer_environments(prompt, sources)
+    return Constraints(
+        single_file=single,
+        allow_modules=no_modules is None,
+        allow_external_files=external is None and single is None,
+        lambda_handler=handler.group(1) if handler else None,
+        environments=environments,
+        inferred=True,
+        sources=sources,
+    )
+
+
+def _infer_single_file(prompt: str, sources: dict[str, str]) -> str | None:
+    """The one file a prompt asks for: its name, ``*`` for any name, or None."""
+    for m in _SINGLE_FILE.finditer(prompt):
+        if re.search(r"\bper\s+file|\bfiles\b", m.group(0), re.I):
+            continue
+        window = prompt[m.start() : m.end() + 60].split("\n\n")[0]
+        names = {n.rsplit("/", 1)[-1] for n in _TF_NAME.findall(window)}
+        sources["single_file"] = m.group(0)
+        return names.pop() if len(names) == 1 else "*"
+    return None
+
+
+def _infer_environments(prompt: str, sources: dict[str, str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for m in _ENVIRONMENTS.finditer(prompt):
+        name = _ENV_NAMES.get(m.group(1).lower(), m.group(1).lower())
+        if name not in found:
+            found.append(name)
+    # a single mention ("production-ready") is not a set of environments
+    if len(found) < 2 or "prod" not in found:
+        return ()
+    sources["environments"] = ", ".join(found)
+    return tuple(found)

@@ -1,0 +1,99 @@
+"""One answer taken apart, as data (for ``--json``) and as a terminal view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from graders.dependency_circular import cycles, graph
+from harness.answer import Answer
+from harness.constraints import Constraints
+from harness.grading import grade_answer
+
+
+def inspect_answer(text: str, constraints: Constraints | None = None) -> dict[str, Any]:
+    answer = Answer(text, constraints or Constraints())
+    extraction, config = answer.extraction, answer.config
+    findings = [
+        {"failure_mode": grade.failure_mode, **finding.to_dict()}
+        for grade in grade_answer(answer)
+        for finding in grade.findings
+    ]
+    return {
+        "files": [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "lines": f.lines,
+                "name_from": f.name_from,
+                "blocks": [b + 1 for b in f.blocks],
+            }
+            for f in extraction.files
+        ],
+        "blocks": [
+            {
+                "index": b.index + 1,
+                "lang": b.lang,
+                "kind": b.kind,
+                "name": b.name,
+                "name_from": b.name_from,
+                "closed": b.closed,
+                "line": b.line,
+            }
+            for b in extraction.blocks
+        ],
+        "truncated": extraction.truncated
+        or any(f.tail is not None for f in config.all_files()),
+        "notes": extraction.notes,
+        "parse_errors": [
+            {"file": e.file, "line": e.line, "column": e.column, "message": e.message}
+            for e in config.errors
+        ],
+        "incomplete": [
+            {"file": f.name, "line": f.tail.line, "address": f.tail.address}
+            for f in config.all_files()
+            if f.tail is not None
+        ],
+        "addresses": sorted(config.objects),
+        "references": config.reference_map(),
+        "cycles": cycles(graph(config)),
+        "findings": findings,
+    }
+
+
+def render_inspection(console: Console, report: dict[str, Any]) -> None:
+    files = Table(title="Files")
+    for column in ("name", "kind", "lines", "named from", "blocks"):
+        files.add_column(column)
+    for f in report["files"]:
+        files.add_row(
+            f["name"],
+            f["kind"],
+            str(f["lines"]),
+            f["name_from"],
+            ", ".join(map(str, f["blocks"])),
+        )
+    console.print(files)
+    if report["truncated"]:
+        console.print("[yellow]the answer is cut off[/]")
+    for error in report["parse_errors"]:
+        console.print(
+            f"[red]parse error[/] {error['file']}:{error['line']}:"
+            f"{error['column']}: {error['message']}",
+            highlight=False,
+        )
+    console.print(f"{len(report['addresses'])} declared objects")
+    for address, refs in report["references"].items():
+        console.print(
+            f"  {address}" + (f" -> {', '.join(refs)}" if refs else ""), highlight=False
+        )
+    for cycle in report["cycles"]:
+        console.print(f"[red]cycle:[/] {' <-> '.join(cycle)}", highlight=False)
+    for finding in report["findings"]:
+        where = f"{finding['file']}:{finding['line']}" if finding["file"] else "answer"
+        console.print(
+            f"[bold]{finding['failure_mode']}[/] {where}: {finding['message']}",
+            highlight=False,
+        )

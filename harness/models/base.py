@@ -1,0 +1,38 @@
+"""What every model adapter returns, and the interface it implements."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from harness.tasks import Task
+
+
+@dataclass
+class Response:
+    """One answer, or the error that prevented it."""
+
+    text: str | None
+    finish_reason: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+    latency_s: float | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Responder(Protocol):
+    """A source of answers: a live model, recorded answers, or a built-in."""
+
+    name: str
+
+    def covers(self, task: Task) -> bool:
+        """Whether this responder has an answer for the task."""
+        ...
+
+    def respond(self, task: Task, sample: int) -> Response: ...
+
+    def describe(self) -> dict[str, Any]:
+        """Settings recorded in the run manifest (never credentials)."""
+        ...

@@ -1,0 +1,40 @@
+"""Reading and writing JSON Lines without losing good records to bad ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.errors import UserError
+
+
+def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each good line; bad lines go to ``problems``."""
+    try:
+        handle = path.open("r", encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as error:
+                problems.append(
+                    f"{path}:{number}: not valid JSON ({error.msg}); "
+                    "each line must be one JSON object"
+                )
+                continue
+            if not isinstance(data, dict):
+                problems.append(f"{path}:{number}: expected a JSON object")
+                continue
+            yield number, data
+
+
+def write_line(handle: TextIO, data: dict[str, Any]) -> None:
+    """Append one record and flush, so a crash never leaves half a run behind."""
+    handle.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+    handle.flush()

@@ -1,0 +1,231 @@
+"""The two jobs that produce a run: ask models, or grade recorded answers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graders import REGISTRY
+from harness import leaderboard
+from harness.constraints import Constraints, infer
+from harness.grading import Job, grade_jobs
+from harness.models import Responder
+from harness.models.replay import Recorded, read_recorded
+from harness.store import RunStore, versions
+from harness.tasks import Task
+
+log = logging.getLogger(__name__)
+
+Tick = Callable[[str], None]
+
+
+@dataclass
+class Settings:
+    """How a benchmark is run; recorded in the manifest."""
+
+    benchmark: str = "adhoc"
+    samples: int = 1
+    temperature: float = 0.0
+    max_tokens: int = 8192
+    seed: int | None = None
+    workers: int = 1
+
+
+@dataclass
+class Outcome:
+    """What a run produced, for the CLI to report."""
+
+    directory: Path
+    board: dict[str, Any]
+    answers: int = 0
+    failed_calls: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _manifest(command: str, settings: dict[str, Any], extra: dict[str, Any]) -> dict:
+    return {
+        "command": command,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings,
+        "graders": {g.id: g.version for g in REGISTRY},
+        "versions": versions(),
+        **extra,
+    }
+
+
+def run_benchmark(
+    tasks: list[Task],
+    responders: list[Responder],
+    settings: Settings,
+    store: RunStore,
+    tick: Tick | None = None,
+) -> Outcome:
+    """Ask every responder every task ``samples`` times, then grade the answers."""
+    store.write_json(
+        "manifest.json",
+        _manifest(
+            "run",
+            vars(settings),
+            {
+                "tasks": {
+                    t.id: {"version": t.version, "fingerprint": t.fingerprint}
+                    for t in tasks
+                },
+                "models": [r.describe() for r in responders],
+            },
+        ),
+    )
+    outcome = Outcome(store.directory, {})
+    jobs = _ask(tasks, responders, settings, store, outcome, tick)
+    return _grade(jobs, settings.workers, store, outcome, tick)
+
+
+def _ask(
+    tasks: list[Task],
+    responders: list[Responder],
+    settings: Settings,
+    store: RunStore,
+    outcome: Outcome,
+    tick: Tick | None,
+) -> list[Job]:
+    jobs = []
+    for task in tasks:
+        for responder in responders:
+            if not responder.covers(task):
+                continue
+            for sample in range(settings.samples):
+                response = responder.respond(task, sample)
+                record = {
+                    "task_id": task.id,
+                    "model": responder.name,
+                    "sample": sample,
+                    "response": response.text,
+                    **{k: v for k, v in response.to_dict().items() if k != "text"},
+                }
+                store.append("responses.jsonl", record)
+                if tick:
+                    tick(f"{responder.name} · {task.id}")
+                if response.error or response.text is None:
+                    outcome.failed_calls += 1
+                    outcome.problems.append(
+                        f"{responder.name} on {task.id} sample "
+                        f"{sample}: {response.error}"
+                    )
+                    continue
+                jobs.append(
+                    Job(
+                        task.id,
+                        responder.name,
+                        sample,
+                        response.text,
+                        task.constraints.to_dict(),
+                        response.finish_reason,
+                    )
+                )
+    return jobs
+
+
+def _grade(
+    jobs: Iterable[Job],
+    workers: int,
+    store: RunStore,
+    outcome: Outcome,
+    tick: Tick | None,
+) -> Outcome:
+    all_grades: list[dict[str, Any]] = []
+    for records in grade_jobs(jobs, workers):
+        for record in records:
+            store.append("grades.jsonl", record)
+        all_grades.extend(_slim(r) for r in records)
+        outcome.answers += 1
+        if tick and records:
+            tick(f"graded {records[0]['model']}")
+    board = leaderboard.build(all_grades)
+    store.write_json("leaderboard.json", board)
+    store.write_text("leaderboard.md", leaderboard.to_markdown(board))
+    store.close()
+    outcome.board = board
+    return outcome
+
+
+def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    keys = ("task_id", "model", "sample", "failure_mode", "verdict")
+    return {k: record[k] for k in keys}
+
+
+def grade_responses(
+    path: Path,
+    tasks: dict[str, Task],
+    store: RunStore,
+    workers: int = 1,
+    tick: Tick | None = None,
+) -> Outcome:
+    """Grade answers recorded elsewhere; unknown tasks get inferred constraints."""
+    store.write_json(
+        "manifest.json",
+        _manifest("grade", {"responses": str(path), "workers": workers}, {}),
+    )
+    outcome = Outcome(store.directory, {})
+    jobs = _recorded_jobs(path, tasks, store, outcome)
+    return _grade(jobs, workers, store, outcome, tick)
+
+
+def _recorded_jobs(
+    path: Path, tasks: dict[str, Task], store: RunStore, outcome: Outcome
+) -> Iterator[Job]:
+    inferred: dict[str, Constraints] = {}
+    seen: set[tuple[str, str, int]] = set()
+    for recorded in read_recorded(path, outcome.problems):
+        key = (recorded.task_id, recorded.model, recorded.sample)
+        if key in seen:
+            outcome.problems.append(
+                f"{path}: {recorded.model} answers {recorded.task_id}"
+                f" sample {recorded.sample} twice; the first is "
+                "graded (give repeats distinct 'sample' numbers)"
+            )
+            continue
+        seen.add(key)
+        store.append("responses.jsonl", _response_record(recorded))
+        constraints = _constraints_for(recorded, tasks, inferred, store)
+        yield Job(
+            recorded.task_id,
+            recorded.model,
+            recorded.sample,
+            recorded.response,
+            constraints.to_dict(),
+            recorded.finish_reason,
+        )
+
+
+def _response_record(recorded: Recorded) -> dict[str, Any]:
+    return {
+        "task_id": recorded.task_id,
+        "model": recorded.model,
+        "sample": recorded.sample,
+        "response": recorded.response,
+        "finish_reason": recorded.finish_reason,
+    }
+
+
+def _constraints_for(
+    recorded: Recorded,
+    tasks: dict[str, Task],
+    inferred: dict[str, Constraints],
+    store: RunStore,
+) -> Constraints:
+    task = tasks.get(recorded.task_id)
+    if task is not None:
+        return task.constraints
+    cached = inferred.get(recorded.task_id)
+    if cached is None:
+        cached = infer(recorded.prompt or "")
+        inferred[recorded.task_id] = cached
+        store.append(
+            "constraints.jsonl",
+            {"task_id": recorded.task_id, "constraints": cached.to_dict()},
+        )
+    return cached

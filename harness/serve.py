@@ -1,0 +1,113 @@
+"""A local OpenAI-compatible chat endpoint answering from the built-in responders.
+
+It lets the live-model path (the ``openai`` client, HTTP, retries) be exercised
+without a network or a key: the request's ``model`` names a built-in responder
+(``ideal`` or a failure-mode id) and the user message is matched to a task's
+prompt. It listens on loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from harness.models.reference import ReferenceResponder
+from harness.tasks import Task
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LocalServer
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        length = int(self.headers.get("Content-Length", 0))
+        try:
+            request = json.loads(self.rfile.read(length))
+        except ValueError:
+            self._send(400, {"error": {"message": "body is not JSON"}})
+            return
+        self.server.requests.append(request)
+        status, body = self.server.answer(request)
+        self._send(status, body)
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+
+class LocalServer(ThreadingHTTPServer):
+    """Serves chat completions for the given tasks on 127.0.0.1."""
+
+    daemon_threads = True
+
+    def __init__(self, tasks: list[Task], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.tasks = {t.prompt.strip(): t for t in tasks}
+        self.requests: list[dict[str, Any]] = []
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        messages = request.get("messages") or []
+        prompt = next(
+            (
+                m.get("content", "")
+                for m in reversed(messages)
+                if m.get("role") == "user"
+            ),
+            "",
+        )
+        task = self.tasks.get(str(prompt).strip())
+        if task is None:
+            return 400, {"error": {"message": "prompt matches no task"}}
+        variant = str(request.get("model", "ideal")).removeprefix("reference:")
+        responder = ReferenceResponder(variant)
+        if not responder.covers(task):
+            return 404, {"error": {"message": f"model {variant!r} not found"}}
+        text = responder.respond(task, 0).text or ""
+        return 200, _completion(request, text)
+
+    def __enter__(self) -> LocalServer:
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
+    words = len(text.split())
+    return {
+        "id": "chatcmpl-local",
+        "object": "chat.completion",
+        "created": 0,
+        "model": request.get("model", ""),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": text},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": 0,
+            "completion_tokens": words,
+            "total_tokens": words,
+        },
+    }

@@ -1,0 +1,83 @@
+"""The run folder: manifest, answers, grades and leaderboard files.
+
+Records are appended and flushed as they are produced, so an interrupted run
+keeps everything it finished. Nothing but the manifest holds a timestamp, so
+grading the same answers twice gives byte-identical grades and leaderboards.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.errors import UserError
+from harness.records import write_line
+
+RESULTS_DIR = Path("results")
+
+
+def new_run_dir(name: str, root: Path = RESULTS_DIR) -> Path:
+    """A fresh folder under ``root`` named after the benchmark and the time."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "run"
+    candidate = root / f"{slug}-{stamp}"
+    suffix = 2
+    while candidate.exists():
+        candidate = root / f"{slug}-{stamp}-{suffix}"
+        suffix += 1
+    return candidate
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("iacbench", "python-hcl2", "markdown-it-py", "openai"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "unknown"
+    return found
+
+
+class RunStore:
+    """Writes one run folder; refuses to write into an existing run."""
+
+    def __init__(self, directory: Path) -> None:
+        if (directory / "manifest.json").exists():
+            raise UserError(
+                f"{directory} already holds a run; choose another --out "
+                "or remove that folder"
+            )
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._handles: dict[str, TextIO] = {}
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
+
+    def append(self, name: str, record: dict[str, Any]) -> None:
+        handle = self._handles.get(name)
+        if handle is None:
+            handle = self.path(name).open("w", encoding="utf-8")
+            self._handles[name] = handle
+        write_line(handle, record)
+
+    def write_json(self, name: str, data: Any) -> None:
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        self.write_text(name, text)
+
+    def write_text(self, name: str, text: str) -> None:
+        # write beside, then rename, so a reader never sees half a file
+        target = self.path(name)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()

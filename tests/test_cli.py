@@ -1,0 +1,133 @@
+"""The command line end to end: run, grade, inspect and graders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graders import REGISTRY
+from harness.cli import main
+from tests.conftest import shared
+
+
+def _grades(folder: Path) -> list[dict]:
+    return [json.loads(x) for x in (folder / "grades.jsonl").read_text().splitlines()]
+
+
+def test_default_run_calibrates_every_flaw(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "--out", str(out), "--workers", "1"]) == 0
+    for name in (
+        "manifest.json",
+        "responses.jsonl",
+        "grades.jsonl",
+        "leaderboard.json",
+        "leaderboard.md",
+    ):
+        assert (out / name).is_file(), name
+    failed: dict[str, set[str]] = {}
+    for record in _grades(out):
+        failed.setdefault(record["model"], set())
+        if record["verdict"] == "fail":
+            failed[record["model"]].add(record["failure_mode"])
+        assert record["verdict"] != "error", record
+    assert failed.pop("reference:ideal") == set()
+    assert failed == {f"reference:{g.id}": {g.id} for g in REGISTRY}
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert board["models"][0]["model"] == "reference:ideal"
+    assert board["models"][0]["score"] == 1.0
+
+
+def test_run_refuses_to_overwrite_an_existing_run(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "--out", str(out), "--model", "reference:ideal"]) == 0
+    before = (out / "grades.jsonl").read_bytes()
+    assert main(["run", "--out", str(out), "--model", "reference:ideal"]) == 2
+    assert (out / "grades.jsonl").read_bytes() == before
+
+
+def test_unknown_model_spec_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    code = main(["run", "--out", str(tmp_path / "x"), "--model", "mystery:model"])
+    assert code == 2
+    assert "should start with one of" in capsys.readouterr().err
+
+
+def test_grade_reports_bad_lines_and_grades_the_rest(tmp_path: Path, capsys) -> None:
+    responses = tmp_path / "answers.jsonl"
+    good = {
+        "task_id": "t1",
+        "model": "m",
+        "response": '```hcl\nresource "a_b" "c" {\n  x = 1\n}\n```',
+        "prompt": "Put it in a single main.tf file.",
+    }
+    responses.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                "{not json",
+                json.dumps({"task_id": "t2", "model": "m"}),
+                json.dumps({**good, "task_id": "t3"}),
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "graded"
+    assert main(["grade", "--responses", str(responses), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{responses}:2" in err and f"{responses}:3" in err
+    assert {r["task_id"] for r in _grades(out)} == {"t1", "t3"}
+    inferred = [
+        json.loads(x) for x in (out / "constraints.jsonl").read_text().split("\n") if x
+    ]
+    assert inferred[0]["constraints"]["single_file"] == "main.tf"
+
+
+def test_grade_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["grade", "--responses", str(tmp_path / "none.jsonl")]) == 2
+
+
+def test_inspect_json_reports_files_and_cycle(tmp_path: Path, capsys) -> None:
+    case = shared("cases", "09-cycle-db-secret-version.tf")
+    answer = tmp_path / "answer.md"
+    answer.write_text(f"```hcl\n{case.read_text()}```\n")
+    assert main(["inspect", str(answer), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["cycles"] == [
+        ["aws_db_instance.main", "aws_secretsmanager_secret_version.db"]
+    ]
+    assert [f["name"] for f in report["files"]] == ["main.tf"]
+    assert "aws_db_instance.main" in report["addresses"]
+    modes = {f["failure_mode"] for f in report["findings"]}
+    assert modes == {"dependency.circular"}
+
+
+def test_inspect_plain_terraform_file(capsys) -> None:
+    case = shared("cases", "09-cycle-db-secret-version.tf")
+    assert main(["inspect", str(case)]) == 0
+    assert "cycle:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "name", ["13-md-nested-fence", "14-md-truncated-fence", "15-md-tags-and-filenames"]
+)
+def test_inspect_markdown_cases(name: str, capsys) -> None:
+    case = shared("cases", f"{name}.md")
+    expected = json.loads((case.parent / f"{name}.expected.json").read_text())
+    assert main(["inspect", str(case), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["truncated"] == expected["extraction"]["truncated"]
+    names = [f["name"] for f in report["files"] if f["kind"] == "terraform"]
+    blocks = expected["extraction"]["terraform_blocks"]
+    if isinstance(blocks, list):
+        assert names == [b["filename"] for b in blocks]
+    else:
+        assert len(names) == 1
+
+
+def test_graders_list_and_check(capsys) -> None:
+    assert main(["graders"]) == 0
+    assert "dependency.circular" in capsys.readouterr().out
+    assert main(["graders", "check"]) == 0
+    assert "MISMATCH" not in capsys.readouterr().out
