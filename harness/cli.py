@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from harness import __version__
+from harness import __version__, cache
 from harness.benchmark import load_suite
 from harness.errors import UserError
 from harness.grading import default_workers
@@ -146,6 +146,16 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         default=default_workers(),
         help="grading processes (default: one per core)",
     )
+    command.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache of parsed files and grades "
+        "(default $IACBENCH_CACHE or ~/.cache/iacbench)",
+    )
+    command.add_argument(
+        "--no-cache", action="store_true", help="parse and grade everything afresh"
+    )
 
 
 def _add_inspect(commands: Any) -> None:
@@ -178,7 +188,12 @@ def _add_graders(commands: Any) -> None:
 # -- run and grade -------------------------------------------------------------
 
 
+def _configure_cache(args: argparse.Namespace) -> None:
+    cache.configure(None if args.no_cache else args.cache_dir or cache.default_root())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    _configure_cache(args)
     suite = load_suite(args.benchmark)
     tasks = select(all_tasks(), args.task or suite.tasks)
     settings = Settings(
@@ -208,6 +223,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.responses} does not exist; pass a JSONL file of answers"
         )
+    _configure_cache(args)
     store = RunStore(args.out or new_run_dir(args.responses.stem))
     with _progress(None) as tick:
         outcome = grade_responses(

@@ -6,13 +6,15 @@ the first piece of evidence that exists, in this order:
 
 1. the fence info string: ``hcl title="outputs.tf"``, ``hcl main.tf``,
    ``terraform:variables.tf``;
-2. a comment on the block's first line naming a file (``# versions.tf``,
-   ``// File: main.tf``);
-3. the heading, bold line, backticked name or ``File: x.tf`` line just before
+2. the heading, bold line, backticked name or ``File: x.tf`` line just before
    the block;
+3. a comment on the block's first line naming a file (``# versions.tf``,
+   ``// File: main.tf``);
 4. a default: ``main.tf`` for Terraform, ``terraform.tfvars`` for tfvars, and
    ``block-N.<ext>`` for anything else.
 
+A Terraform block holding several files, each introduced at depth zero (after a
+blank line) by a comment that is nothing but a file name, is split into them.
 Blocks with the same name are merged in order, except that a later block that
 declares everything an earlier one did replaces it (the model repeated the file
 in full). An answer without fences whose text looks like HCL is taken whole from
@@ -45,6 +47,16 @@ _COMMENT_NAME = re.compile(
     r"(?:\s*[-:(].*)?\s*(?:\*/)?\s*$",
     re.I,
 )
+# a comment that is nothing but a file name starts a new file inside a block
+_SPLIT_COMMENT = re.compile(
+    r"^(?:#|//|/\*)\s*(?:file(?:name)?\s*:\s*)?`?("
+    + _FILENAME
+    + r")`?\s*:?\s*(?:\*/)?\s*$",
+    re.I,
+)
+_FILE_COMMENT_AFTER_BLANK = re.compile(
+    r"\n[ \t]*\n(?:#|//|/\*)[^\n]*\.(?:tf|tfvars|py|js|sh|json|ya?ml)\b"
+)
 _LABEL_NAME = re.compile(r"(?:^|[\s`*_:(\"'])(" + _FILENAME + r")(?=$|[\s`*_:),.\"'])")
 _HCL_LINE = re.compile(
     r'^\s*(?:(?:resource|data)\s+"[\w-]+"\s+"[^"]+"|(?:variable|output|module|provider)'
@@ -68,7 +80,8 @@ _EXTENSIONS = {
     "markdown": "md",
     "md": "md",
 }
-_MD = MarkdownIt("commonmark")
+# block structure is all extraction needs; inline parsing would double the cost
+_MD = MarkdownIt("commonmark").disable("inline")
 
 
 @dataclass
@@ -196,8 +209,8 @@ def _unfenced_hcl(answer: str) -> str | None:
 def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
     for source, found in (
         ("info string", _name_from_info(block.info)),
-        ("first-line comment", _name_from_comment(block)),
         ("heading", _name_from_label(block, tokens)),
+        ("first-line comment", _name_from_comment(block)),
     ):
         if found:
             block.name, block.name_from = found, source
@@ -264,7 +277,7 @@ def _split(block: CodeBlock) -> list[CodeBlock]:
     such as ``# variables.tf``; such a comment only counts at depth zero, after
     a blank line.
     """
-    if block.kind != "terraform":
+    if block.kind != "terraform" or not _FILE_COMMENT_AFTER_BLANK.search(block.content):
         return [block]
     lines = block.content.split("\n")
     inside = set()
@@ -275,7 +288,7 @@ def _split(block: CodeBlock) -> list[CodeBlock]:
         for i in range(1, len(lines))
         if i + 1 not in inside
         and not lines[i - 1].strip()
-        and _COMMENT_NAME.match(lines[i])
+        and _SPLIT_COMMENT.match(lines[i])
         and not lines[i][0].isspace()
     ]
     if not cuts:
@@ -299,7 +312,7 @@ def _split(block: CodeBlock) -> list[CodeBlock]:
 
 
 def _name_from_comment_text(line: str) -> str | None:
-    m = _COMMENT_NAME.match(line)
+    m = _COMMENT_NAME.match(line) or _SPLIT_COMMENT.match(line)
     return m.group(1) if m else None
 
 

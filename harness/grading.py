@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from graders import REGISTRY, Grade, run_grader
 from harness.answer import Answer
+from harness.cache import get_cache, key_of
 from harness.constraints import Constraints
 
 
@@ -31,6 +33,19 @@ def grade_answer(answer: Answer, strict: bool = False) -> list[Grade]:
 
 def grade_job(job: Job) -> list[dict[str, Any]]:
     """Grade records for one answer, in registry order."""
+    head = {"task_id": job.task_id, "model": job.model, "sample": job.sample}
+    return [{**head, **grade} for grade in _grades(job)]
+
+
+def _grades(job: Job) -> list[dict[str, Any]]:
+    # the verdicts depend only on the text, constraints and finish reason
+    disk = get_cache("grades")
+    key = key_of(
+        "grades", job.response, sorted(job.constraints.items()), job.finish_reason
+    )
+    cached = disk.get(key) if disk else None
+    if isinstance(cached, list):
+        return cached
     answer = Answer(
         job.response,
         Constraints.from_dict(job.constraints),
@@ -39,8 +54,10 @@ def grade_job(job: Job) -> list[dict[str, Any]]:
         job.sample,
         job.finish_reason,
     )
-    head = {"task_id": job.task_id, "model": job.model, "sample": job.sample}
-    return [{**head, **grade.to_dict()} for grade in grade_answer(answer)]
+    grades = [grade.to_dict() for grade in grade_answer(answer)]
+    if disk and not any(g["verdict"] == "error" for g in grades):
+        disk.put(key, grades)
+    return grades
 
 
 def default_workers() -> int:
@@ -48,9 +65,19 @@ def default_workers() -> int:
 
 
 def grade_jobs(jobs: Iterable[Job], workers: int = 1) -> Iterator[list[dict[str, Any]]]:
-    """Grades for each job, in the order the jobs come."""
+    """Grades for each job, in the order the jobs come.
+
+    At most a few jobs per worker are in flight, so memory stays flat however
+    many answers stream through.
+    """
     if workers <= 1:
         yield from map(grade_job, jobs)
         return
+    window: deque[Future[list[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(grade_job, jobs, chunksize=4)
+        for job in jobs:
+            window.append(pool.submit(grade_job, job))
+            if len(window) >= workers * 8:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()

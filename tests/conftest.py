@@ -16,6 +16,17 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Each test session caches under a temporary folder, never the user's."""
+    root = tmp_path_factory.getbasetemp() / "cache"
+    monkeypatch.setenv("IACBENCH_CACHE", str(root))
+    monkeypatch.delenv("IACBENCH_CACHE_DISABLED", raising=False)
+    from harness import cache
+
+    cache._caches.clear()
+
+
 def shared(*parts: str) -> Path:
     """A path under the shared material, skipping the test when it is absent."""
     path = SHARED.joinpath(*parts)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.config.expr import Expr, references
+from harness.config.expr import Expr, evaluate, references
 from harness.config.model import (
     Block,
     ConfigScope,
@@ -74,32 +74,40 @@ class Configuration:
 
 
 def build(files: Iterable[tuple[str, str]]) -> Configuration:
-    """Parse and index ``(name, text)`` files, one configuration per folder.
+    """Parse and index ``(name, text)`` files, one configuration per module.
 
-    Files in the shallowest folder form the root module; files in other folders
-    (``modules/vpc/main.tf``) form child modules with their own namespaces.
+    A folder is a child module (with its own namespace) when a module block's
+    local ``source`` names it or its path has a ``modules`` folder; every other
+    file belongs to the root module, wherever the answer said it lives.
     """
-    files = list(files)
-    root = _root_folder([name for name, _ in files])
-    config = Configuration(directory=root)
-    for name, text in files:
-        folder = posixpath.dirname(posixpath.normpath(name))
+    parsed = [parse_file(name, text) for name, text in files]
+    children = _module_folders(parsed)
+    config = Configuration()
+    for item in parsed:
+        folder = _folder(item.name)
         target = config
-        if folder != root:
+        if folder in children:
             target = config.children.setdefault(folder, Configuration(directory=folder))
-        parsed = parse_file(name, text)
-        target.files[name] = parsed
-        for block in parsed.blocks:
+        target.files[item.name] = item
+        for block in item.blocks:
             _declare_block(target, block)
     return config
 
 
-def _root_folder(names: list[str]) -> str:
-    folders = [posixpath.dirname(posixpath.normpath(n)) for n in names]
-    if not folders:
-        return ""
-    depth = min(f.count("/") + bool(f) for f in folders)
-    return next(f for f in folders if f.count("/") + bool(f) == depth)
+def _folder(name: str) -> str:
+    return posixpath.dirname(posixpath.normpath(name.replace("\\", "/")))
+
+
+def _module_folders(parsed: list[ParsedFile]) -> set[str]:
+    folders = {_folder(p.name) for p in parsed}
+    sources = set()
+    for item in parsed:
+        for block in item.blocks:
+            source = evaluate(block.get("source")) if block.type == "module" else None
+            if isinstance(source, str) and source.startswith(("./", "../")):
+                base = posixpath.normpath(posixpath.join(_folder(item.name), source))
+                sources.add(base.lstrip("./"))
+    return {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
 
 
 def _declare_block(config: Configuration, block: Block) -> None:

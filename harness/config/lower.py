@@ -60,6 +60,14 @@ def unescape(text: str) -> str:
     return text.replace("$${", "${").replace("%%{", "%{")
 
 
+class UnexpectedBrace(ValueError):
+    """A block's opening brace is not on the line of its header."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__("a block's opening brace must be on its header's line")
+        self.line, self.column = line, column
+
+
 class Lowerer:
     """Builds model objects from one parsed text."""
 
@@ -97,7 +105,10 @@ class Lowerer:
                 body_tree = child
             elif child.data == "string":
                 labels.append(self._plain_string(child))
-            elif child.data != "new_line_or_comment":
+            elif child.data == "new_line_or_comment":
+                # Terraform requires the opening brace on the header's line
+                raise UnexpectedBrace(child.meta.line, child.meta.column)
+            else:
                 labels.append(self.name(child))
         attributes, blocks = self.body(body_tree) if body_tree else ({}, [])
         type_, *rest = labels

@@ -6,7 +6,8 @@ and produces three things:
 
 * repaired text that keeps every line where it was (CRLF folded to LF, spaces
   after a heredoc's closing marker removed, non-ASCII identifiers spelled in
-  ASCII so the grammar's name rule accepts them);
+  ASCII so the grammar's name rule accepts them, ``/* */`` comments blanked,
+  template strip markers in quoted strings dropped);
 * the top-level chunks (one per block or attribute at depth zero), so a file
   that fails to parse can be parsed piece by piece;
 * whether the text ends inside an unfinished construct (a cut-off answer).
@@ -145,12 +146,18 @@ class _Scanner:
         self.pos = len(self.src) if end < 0 else end
 
     def _block_comment(self) -> None:
+        # the grammar accepts /* */ only where a newline may stand; blanking it
+        # (keeping its newlines) lets a comment sit anywhere, as in Terraform
+        start = self.pos - 2
         end = self.src.find("*/", self.pos)
         if end < 0:
             self.result.unterminated = "comment"
             self.pos = len(self.src)
             return
-        self.line += self.src.count("\n", self.pos, end)
+        body = self.src[start : end + 2]
+        if start >= self.copied:
+            self._replace(start, end + 2, re.sub(r"[^\n]", " ", body))
+        self.line += body.count("\n")
         self.pos = end + 2
 
     def _string(self) -> None:
@@ -172,11 +179,13 @@ class _Scanner:
                 self.line += 1
                 return
             if tok in ("${", "%{"):
-                self._interpolation(depth_before)
+                if tok == "${" and src.startswith("~", self.pos):
+                    self._strip_marker(self.pos)
+                self._interpolation(depth_before, tok == "${")
                 if self.result.unterminated:
                     return
 
-    def _interpolation(self, depth_before: int) -> None:
+    def _interpolation(self, depth_before: int, strip: bool = False) -> None:
         """Consume code inside ``${ ... }`` up to its closing brace."""
         self.stack.append("}")
         while len(self.stack) > depth_before and self.pos < len(self.src):
@@ -187,8 +196,18 @@ class _Scanner:
             self._code_token(m)
             if self.result.unterminated:
                 return
+            closed = len(self.stack) == depth_before
+            if closed and strip and self.src[: m.start()].rstrip().endswith("~"):
+                self._strip_marker(self.src.rindex("~", 0, m.start()))
         if len(self.stack) > depth_before:
             self.result.unterminated = "interpolation"
+
+    def _strip_marker(self, at: int) -> None:
+        # the grammar has no strip markers in interpolations; whitespace
+        # stripping only changes literal text around them, never references
+        if at >= self.copied:
+            self._replace(at, at + 1, " ")
+            self.result.repairs.append(f"line {self.line}: template strip marker")
 
     def _heredoc(self, opener: str) -> None:
         marker = opener.lstrip("<-").rstrip(" \t\n")
