@@ -24,7 +24,7 @@ VALID = {
     ),
     "heredoc as a function argument": (
         'resource "a_b" "c" {\n  x = base64encode(<<-EOT\n    echo "hi"\n'
-        '  EOT\n  )\n}\n'
+        "  EOT\n  )\n}\n"
     ),
     "strip markers in a quoted template": (
         'resource "a_b" "c" {\n  x = "a ${~ var.v ~} b"\n}\n'
