@@ -10,7 +10,11 @@ from typing import Any
 from graders import (
     dependency_circular,
     format_response,
+    iam_least_privilege,
     lambda_handler,
+    network_exposure,
+    references_undefined,
+    secrets_management,
     structure_single_file,
     syntax_parse,
 )
@@ -30,6 +34,10 @@ REGISTRY: tuple[Grader, ...] = (
     structure_single_file.GRADER,
     dependency_circular.GRADER,
     lambda_handler.GRADER,
+    iam_least_privilege.GRADER,
+    network_exposure.GRADER,
+    references_undefined.GRADER,
+    secrets_management.GRADER,
 )
 
 __all__ = [

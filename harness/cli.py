@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UserError as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         errors.print("interrupted; everything written so far is kept")
@@ -198,31 +199,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     tasks = select(all_tasks(), args.task or suite.tasks)
     settings = Settings(
         benchmark=suite.name,
-        samples=args.samples or suite.samples,
+        samples=suite.samples if args.samples is None else args.samples,
         temperature=suite.temperature if args.temperature is None else args.temperature,
-        max_tokens=args.max_tokens or suite.max_tokens,
+        max_tokens=suite.max_tokens if args.max_tokens is None else args.max_tokens,
         seed=suite.seed if args.seed is None else args.seed,
         workers=max(1, args.workers),
     )
-    if settings.samples < 1:
-        raise UserError("--samples must be at least 1")
+    _validate(settings, args.base_url)
     responders = make_responders(
         args.model or suite.models,
         tasks,
         {**vars(settings), "base_url": args.base_url or suite.base_url},
     )
-    store = RunStore(args.out or new_run_dir(suite.name))
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
+    if total == 0:
+        raise UserError("none of the models has an answer for the chosen tasks; "
+                        "check --task and the replay file's task_id values")
+    store = RunStore(args.out or new_run_dir(suite.name))
     with _progress(total * 2) as tick:
         outcome = run_benchmark(tasks, responders, settings, store, tick)
     return _report(outcome)
 
 
+def _validate(settings: Settings, base_url: str | None) -> None:
+    if settings.samples < 1:
+        raise UserError(f"--samples must be at least 1, not {settings.samples}")
+    if settings.max_tokens < 1:
+        raise UserError(f"--max-tokens must be at least 1, not {settings.max_tokens}")
+    if not 0 <= settings.temperature <= 2:
+        raise UserError(f"--temperature must be between 0 and 2, not "
+                        f"{settings.temperature}")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UserError(f"--base-url {base_url!r} must start with http:// or https://")
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     if not args.responses.is_file():
-        raise UserError(
-            f"{args.responses} does not exist; pass a JSONL file of answers"
-        )
+        raise UserError(f"{args.responses} is not a file; pass a JSONL file of answers")
     _configure_cache(args)
     store = RunStore(args.out or new_run_dir(args.responses.stem))
     with _progress(None) as tick:
@@ -262,14 +275,15 @@ class _progress:
 def _report(outcome: Outcome) -> int:
     console.print(leaderboard_table(outcome.board))
     for problem in outcome.problems[:20]:
-        errors.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        errors.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False)
     if len(outcome.problems) > 20:
         errors.print(f"[yellow]warning:[/] {len(outcome.problems) - 20} more problems")
     grader_errors = _count_errors(outcome.board)
     if grader_errors:
         errors.print(f"[red]{grader_errors} grader errors[/] (see grades.jsonl)")
     console.print(
-        f"{outcome.answers} answers graded; results in [bold]{outcome.directory}[/]",
+        f"{outcome.answers} answers graded; results in "
+        f"[bold]{escape(str(outcome.directory))}[/]",
         highlight=False,
     )
     return EXIT_PROBLEMS if outcome.problems or grader_errors else EXIT_OK
@@ -292,7 +306,9 @@ def leaderboard_table(board: dict[str, Any]) -> Table:
     for rank, row in enumerate(board.get("models", ()), start=1):
         score = "n/a" if row["score"] is None else f"{row['score']:.3f}"
         cells = [_mode_cell(row["modes"].get(m)) for m in board["modes"]]
-        table.add_row(str(rank), row["model"], str(row["answers"]), score, *cells)
+        table.add_row(
+            str(rank), escape(row["model"]), str(row["answers"]), score, *cells
+        )
     return table
 
 

@@ -21,6 +21,10 @@ class Constraints:
     allow_external_files: bool = True
     lambda_handler: str | None = None
     environments: tuple[str, ...] = ()
+    secret_rotation: bool = False
+    customer_managed_keys: bool = False
+    disaster_recovery: bool = False
+    caching: bool = False
     inferred: bool = False
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -53,6 +57,16 @@ _HANDLER = re.compile(r"handler[^.\n]{0,30}?[`\"']([\w-]+\.[\w]+)[`\"']", re.I)
 _ENVIRONMENTS = re.compile(
     r"\b(dev(?:elopment)?|staging|stage|prod(?:uction)?|qa|test)\b", re.I
 )
+# requirements a prompt states by naming them; each flag is set by its words
+_WANTS = {
+    "secret_rotation": r"\brotat(?:e|es|ed|ion|ing)\b[^.\n]{0,60}\b(?:secret|"
+    r"credential|password)s?|\b(?:secret|credential|password)s?\b"
+    r"[^.\n]{0,60}\brotat",
+    "customer_managed_keys": r"customer[- ]managed\s+(?:kms\s+)?keys?|\bCMKs?\b",
+    "disaster_recovery": r"disaster[- ]recovery|cross[- ]region\s+(?:backup|replica|"
+    r"replication|copy)",
+    "caching": r"\bcach(?:e|ing)\b|elasticache|\bredis\b|memcached",
+}
 _ENV_NAMES = {"development": "dev", "production": "prod", "stage": "staging"}
 
 
@@ -70,7 +84,12 @@ def infer(prompt: str) -> Constraints:
     if handler:
         sources["lambda_handler"] = handler.group(0)
     environments = _infer_environments(prompt, sources)
+    wants = {
+        name: _mentions(prompt, pattern, name, sources)
+        for name, pattern in _WANTS.items()
+    }
     return Constraints(
+        **wants,
         single_file=single,
         allow_modules=no_modules is None,
         allow_external_files=external is None and single is None,
@@ -87,10 +106,23 @@ def _infer_single_file(prompt: str, sources: dict[str, str]) -> str | None:
         if re.search(r"\bper\s+file|\bfiles\b", m.group(0), re.I):
             continue
         window = prompt[m.start() : m.end() + 60].split("\n\n")[0]
-        names = {n.rsplit("/", 1)[-1] for n in _TF_NAME.findall(window)}
+        names = list(_TF_NAME.finditer(window))
         sources["single_file"] = m.group(0)
-        return names.pop() if len(names) == 1 else "*"
+        if not names:
+            return "*"
+        # "main.tf or tap_stack.tf" leaves the name open; a later name is an example
+        between = window[names[0].end() : names[1].start()] if len(names) > 1 else ""
+        if re.search(r"\bor\b", between) and len(between) < 12:
+            return "*"
+        return names[0].group(0).rsplit("/", 1)[-1]
     return None
+
+
+def _mentions(prompt: str, pattern: str, name: str, sources: dict[str, str]) -> bool:
+    m = re.search(pattern, prompt, re.I)
+    if m:
+        sources[name] = m.group(0)
+    return m is not None
 
 
 def _infer_environments(prompt: str, sources: dict[str, str]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from graders.dependency_circular import cycles, graph
@@ -64,12 +65,13 @@ def inspect_answer(text: str, constraints: Constraints | None = None) -> dict[st
 
 
 def render_inspection(console: Console, report: dict[str, Any]) -> None:
+    """Print a report; everything taken from the answer is escaped, never markup."""
     files = Table(title="Files")
     for column in ("name", "kind", "lines", "named from", "blocks"):
         files.add_column(column)
     for f in report["files"]:
         files.add_row(
-            f["name"],
+            escape(f["name"]),
             f["kind"],
             str(f["lines"]),
             f["name_from"],
@@ -79,21 +81,21 @@ def render_inspection(console: Console, report: dict[str, Any]) -> None:
     if report["truncated"]:
         console.print("[yellow]the answer is cut off[/]")
     for error in report["parse_errors"]:
+        where = f"{error['file']}:{error['line']}:{error['column']}"
         console.print(
-            f"[red]parse error[/] {error['file']}:{error['line']}:"
-            f"{error['column']}: {error['message']}",
+            f"[red]parse error[/] {escape(where)}: {escape(error['message'])}",
             highlight=False,
         )
     console.print(f"{len(report['addresses'])} declared objects")
     for address, refs in report["references"].items():
-        console.print(
-            f"  {address}" + (f" -> {', '.join(refs)}" if refs else ""), highlight=False
-        )
+        arrow = f" -> {', '.join(refs)}" if refs else ""
+        console.print(escape(f"  {address}{arrow}"), highlight=False)
     for cycle in report["cycles"]:
-        console.print(f"[red]cycle:[/] {' <-> '.join(cycle)}", highlight=False)
+        console.print(f"[red]cycle:[/] {escape(' <-> '.join(cycle))}", highlight=False)
     for finding in report["findings"]:
         where = f"{finding['file']}:{finding['line']}" if finding["file"] else "answer"
         console.print(
-            f"[bold]{finding['failure_mode']}[/] {where}: {finding['message']}",
+            f"[bold]{finding['failure_mode']}[/] "
+            f"{escape(where)}: {escape(finding['message'])}",
             highlight=False,
         )

@@ -12,8 +12,10 @@ from harness.errors import UserError
 
 def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each good line; bad lines go to ``problems``."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; pass a JSONL file")
     try:
-        handle = path.open("r", encoding="utf-8", errors="replace")
+        handle = path.open("r", encoding="utf-8-sig", errors="replace")
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror}") from None
     with handle:
@@ -35,6 +37,11 @@ def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str,
 
 
 def write_line(handle: TextIO, data: dict[str, Any]) -> None:
-    """Append one record and flush, so a crash never leaves half a run behind."""
-    handle.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+    """Append one record and flush, so a crash never leaves half a run behind.
+
+    Text that is not valid Unicode (lone surrogates from a JSON escape) is kept
+    as the JSON escape it came from.
+    """
+    line = json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n"
+    handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8"))
     handle.flush()

@@ -52,7 +52,16 @@ class RunStore:
                 f"{directory} already holds a run; choose another --out "
                 "or remove that folder"
             )
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as error:
+            raise UserError(
+                f"cannot write the run folder {directory}: "
+                f"{error.strerror}; choose another --out"
+            ) from None
         self.directory = directory
         self._handles: dict[str, TextIO] = {}
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from graders import by_id, run_grader
 from graders.dependency_circular import cycles, graph
 from harness.answer import Answer
 from harness.config.configuration import Configuration, build
@@ -31,9 +32,12 @@ KIND_OF = {
 }
 # expectations that belong to graders not built yet, with the reason
 PENDING = {
-    "findings": "IAM wildcard findings come with the iam.least_privilege grader",
-    "not_findings": "IAM wildcard findings come with the iam.least_privilege grader",
     "acm": "certificate wiring comes with the tls.certificate grader",
+}
+# what each expected finding kind means in terms of a grader's messages
+FINDING_KINDS = {
+    "iam_full_wildcard": ("iam.least_privilege", "allows every action ('*')"),
+    "iam_action_wildcard": ("iam.least_privilege", " action ('"),
 }
 
 
@@ -110,6 +114,24 @@ def test_values_references_and_cycles(case: Path) -> None:
         address = next(iter(expected["values"])).rsplit(".", 1)[0]
         policy = config.objects[address].block.get("policy")
         assert document(policy) == expected["policy_json"]
+
+
+def _flagged_as(kind: str, config_text: str, name: str) -> list[str]:
+    mode, marker = FINDING_KINDS[kind]
+    answer = Answer(f"```hcl\n{config_text}\n```\n")
+    grade = run_grader(by_id(mode), answer, strict=True)
+    return sorted(f.address or "" for f in grade.findings if marker in f.message)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_expected_findings(case: Path) -> None:
+    expected, text = _load(case)
+    if "findings" not in expected and "not_findings" not in expected:
+        pytest.skip("the case expects no grader findings")
+    for kind, items in expected.get("findings", {}).items():
+        assert _flagged_as(kind, text, case.name) == sorted(i["address"] for i in items)
+    for kind, addresses in expected.get("not_findings", {}).items():
+        assert not set(addresses) & set(_flagged_as(kind, text, case.name))
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))

@@ -27,26 +27,45 @@ class Recorded:
 
 def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
     """Valid records in order; each bad line is added to ``problems``."""
+    count = 0
     for line, data in read_jsonl(path, problems):
-        where = f"{path}:{line}"
-        if not isinstance(data.get("response"), str):
-            problems.append(
-                f"{where}: no 'response' string; every line needs "
-                "task_id, model and response"
-            )
+        problem = _problem(data)
+        if problem:
+            problems.append(f"{path}:{line}: {problem}")
             continue
-        sample = data.get("sample", 0)
-        if not isinstance(sample, int):
-            problems.append(f"{where}: 'sample' must be a whole number")
-            continue
+        count += 1
+        finish = data.get("finish_reason")
         yield Recorded(
-            task_id=str(data.get("task_id") or "unknown"),
-            model=str(data.get("model") or "unknown"),
-            sample=sample,
+            task_id=data["task_id"],
+            model=data["model"],
+            sample=data.get("sample", 0),
             response=data["response"],
             prompt=data.get("prompt") if isinstance(data.get("prompt"), str) else None,
-            finish_reason=data.get("finish_reason"),
+            finish_reason=_LENGTH_REASONS.get(finish, finish),
         )
+    if count == 0:
+        problems.append(f"{path}: no answers to grade")
+
+
+# providers name a stop at the token limit differently
+_LENGTH_REASONS = {"max_tokens": "length", "MAX_TOKENS": "length"}
+
+
+def _problem(data: dict[str, Any]) -> str | None:
+    for key in ("task_id", "model", "response"):
+        item = data.get(key)
+        if not isinstance(item, str) or (key != "response" and not item.strip()):
+            return (
+                f"'{key}' must be a string; every line needs task_id, model and "
+                "response"
+            )
+    sample = data.get("sample", 0)
+    if isinstance(sample, bool) or not isinstance(sample, int) or sample < 0:
+        return "'sample' must be a whole number from 0 up"
+    finish = data.get("finish_reason")
+    if finish is not None and not isinstance(finish, str):
+        return "'finish_reason' must be a string or null"
+    return None
 
 
 class ReplayResponder:

@@ -1,0 +1,125 @@
+"""Reading values the way graders need them: resolved, per environment, or unknown.
+
+A value that depends on a variable resolves to the variable's default, or to a
+given environment's value when the configuration selects settings by an
+environment variable. A value the configuration does not determine is UNKNOWN,
+and graders turn that into "could not judge", never into a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from harness.config.configuration import Configuration
+from harness.config.expr import UNKNOWN, Expr, Scope, Traversal, evaluate, walk
+from harness.config.model import Block, Declared
+
+ENVIRONMENT_VARIABLES = ("environment", "env", "stage", "environment_name", "env_name")
+PROD_NAMES = ("prod", "production", "prd")
+
+
+def value(block: Block | None, name: str, scope: Scope | None = None) -> Any:
+    """An attribute's value, or UNKNOWN; None when the attribute is absent."""
+    if block is None:
+        return UNKNOWN
+    expr = block.get(name)
+    if expr is None:
+        return None
+    return evaluate(expr, scope) if scope is not None else evaluate(expr)
+
+
+def as_bool(raw: Any) -> Any:
+    """Terraform converts "true"/"false" strings; so do graders."""
+    if isinstance(raw, str) and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    return raw
+
+
+def as_number(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        return UNKNOWN
+    if isinstance(raw, (int, float)):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return float(raw) if "." in raw else int(raw)
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def environment_variable(config: Configuration) -> str | None:
+    """The variable that selects the environment, when there is one."""
+    for name in ENVIRONMENT_VARIABLES:
+        if f"var.{name}" in config.objects:
+            return name
+    return None
+
+
+def environment_scope(config: Configuration, environment: str) -> Scope:
+    """A scope in which the environment variable (and workspace) is ``environment``."""
+    name = environment_variable(config)
+    variables = {name: environment} if name else {}
+    return _WorkspaceScope(config, variables, environment)
+
+
+def prod_scope(config: Configuration, environments: tuple[str, ...] = ()) -> Scope:
+    """The scope of the production environment, else of the defaults."""
+    prod = next((e for e in environments if e in PROD_NAMES), None)
+    if prod is None:
+        prod = _prod_key(config)
+    if prod is None:
+        return config.scope()
+    return environment_scope(config, prod)
+
+
+def _prod_key(config: Configuration) -> str | None:
+    # the environment names the configuration itself uses, read from map keys
+    for obj in config.of_kind("local"):
+        data = evaluate(obj.expr) if obj.expr is not None else UNKNOWN
+        if isinstance(data, dict):
+            found = next((k for k in data if k in PROD_NAMES), None)
+            if found:
+                return found
+    return "prod" if environment_variable(config) else None
+
+
+class _WorkspaceScope(Scope):
+    def __init__(
+        self, config: Configuration, variables: dict[str, Any], workspace: str
+    ) -> None:
+        self.inner = config.scope(variables)
+        self.workspace = workspace
+
+    def lookup(self, trav: Traversal) -> Any:
+        if trav.root == "terraform" and trav.attr_path()[:1] == ("workspace",):
+            return self.workspace
+        return self.inner.lookup(trav)
+
+
+def referenced(expr: Expr | None, prefix: str) -> Iterator[str]:
+    """Addresses of objects of a type (``aws_iam_role.``) an expression names."""
+    if expr is None:
+        return
+    for node, _ in walk(expr):
+        if isinstance(node, Traversal) and f"{node.root}.".startswith(prefix):
+            path = node.attr_path()
+            if path:
+                yield f"{node.root}.{path[0]}"
+
+
+def references_object(expr: Expr | None, address: str) -> bool:
+    kind = address.split(".", 1)[0] + "."
+    return address in set(referenced(expr, kind))
+
+
+def all_resources(config: Configuration, *types: str) -> list[Declared]:
+    """Resources of the given types in the root and every child module."""
+    return [r for module in config.modules() for r in module.resources(*types)]
+
+
+def text_mentions(expr: Expr | None, pattern: str) -> bool:
+    """Whether the expression's source text matches a pattern (case-insensitive)."""
+    return expr is not None and re.search(pattern, expr.text, re.I) is not None

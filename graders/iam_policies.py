@@ -1,0 +1,175 @@
+"""IAM policy statements read as data, wherever and however an answer writes them.
+
+Policies come as ``jsonencode(...)``, JSON heredocs or strings, inline role
+policies, and ``aws_iam_policy_document`` data sources; each statement is
+normalised into a :class:`Statement` with its owner and whether it is an
+identity, trust or resource policy. Both least-privilege graders read these.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from harness.config.configuration import Configuration
+from harness.config.expr import Expr, Opaque, Traversal, document, to_data
+from harness.config.model import Block, Declared
+
+IDENTITY, TRUST, RESOURCE = "identity", "trust", "resource"
+
+# (resource type, attribute) holding a policy document, and its kind
+POLICY_ATTRIBUTES: dict[tuple[str, str], str] = {
+    ("aws_iam_policy", "policy"): IDENTITY,
+    ("aws_iam_role_policy", "policy"): IDENTITY,
+    ("aws_iam_user_policy", "policy"): IDENTITY,
+    ("aws_iam_group_policy", "policy"): IDENTITY,
+    ("aws_iam_role", "assume_role_policy"): TRUST,
+    ("aws_s3_bucket_policy", "policy"): RESOURCE,
+    ("aws_s3_bucket", "policy"): RESOURCE,
+    ("aws_kms_key", "policy"): RESOURCE,
+    ("aws_sqs_queue_policy", "policy"): RESOURCE,
+    ("aws_sqs_queue", "policy"): RESOURCE,
+    ("aws_sns_topic_policy", "policy"): RESOURCE,
+    ("aws_sns_topic", "policy"): RESOURCE,
+    ("aws_secretsmanager_secret_policy", "policy"): RESOURCE,
+    ("aws_ecr_repository_policy", "policy"): RESOURCE,
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    owner: Declared
+    kind: str
+    effect: str
+    actions: tuple[Any, ...]
+    not_action: bool
+    resources: tuple[Any, ...]
+    principals: tuple[Any, ...]
+    conditional: bool
+    sid: str | None = None
+
+    @property
+    def allows(self) -> bool:
+        return self.effect.lower() == "allow"
+
+
+def _list(raw: Any) -> tuple[Any, ...]:
+    if raw is None:
+        return ()
+    return tuple(raw) if isinstance(raw, list) else (raw,)
+
+
+def _principals(raw: Any) -> tuple[Any, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        return tuple(p for value in raw.values() for p in _list(value))
+    return _list(raw)
+
+
+def _from_document(owner: Declared, kind: str, doc: Any) -> Iterator[Statement]:
+    if not isinstance(doc, dict):
+        return
+    for raw in _list(doc.get("Statement")):
+        if not isinstance(raw, dict):
+            continue
+        effect = raw.get("Effect", "Allow")
+        yield Statement(
+            owner=owner,
+            kind=kind,
+            effect=effect if isinstance(effect, str) else "?",
+            actions=_list(raw.get("Action", raw.get("NotAction"))),
+            not_action="NotAction" in raw,
+            resources=_list(raw.get("Resource", raw.get("NotResource"))),
+            principals=_principals(raw.get("Principal")),
+            conditional=bool(raw.get("Condition")),
+            sid=raw.get("Sid") if isinstance(raw.get("Sid"), str) else None,
+        )
+
+
+def _from_data_source(owner: Declared, kind: str) -> Iterator[Statement]:
+    assert owner.block is not None
+    for block in owner.block.nested("statement"):
+        effect = to_data(block.get("effect")) if block.get("effect") else "Allow"
+        actions = block.get("actions") or block.get("not_actions")
+        principals = [
+            identifier
+            for p in block.nested("principals")
+            for identifier in _list(to_data(p.get("identifiers")))
+        ]
+        yield Statement(
+            owner=owner,
+            kind=kind,
+            effect=effect if isinstance(effect, str) else "?",
+            actions=_list(to_data(actions)) if actions is not None else (),
+            not_action=block.get("not_actions") is not None,
+            resources=_list(to_data(block.get("resources")))
+            if block.get("resources")
+            else (),
+            principals=tuple(principals),
+            conditional=bool(block.nested("condition")),
+            sid=to_data(block.get("sid")) if block.get("sid") else None,
+        )
+
+
+def _document_source(expr: Expr) -> str | None:
+    """The policy-document data source an attribute takes its JSON from."""
+    if isinstance(expr, Traversal) and expr.root == "data":
+        path = expr.attr_path()
+        if len(path) >= 2 and path[0] == "aws_iam_policy_document":
+            return f"data.aws_iam_policy_document.{path[1]}"
+    return None
+
+
+def _policy_places(obj: Declared) -> Iterator[tuple[str, Expr]]:
+    block = obj.block
+    if block is None:
+        return
+    for (type_, attribute), kind in POLICY_ATTRIBUTES.items():
+        if obj.type == type_ and block.get(attribute) is not None:
+            yield kind, block.get(attribute)  # type: ignore[misc]
+    if obj.type == "aws_iam_role":
+        for inline in block.nested("inline_policy"):
+            if inline.get("policy") is not None:
+                yield IDENTITY, inline.get("policy")  # type: ignore[misc]
+
+
+def statements(config: Configuration) -> list[Statement]:
+    """Every policy statement in every module of the configuration."""
+    found: list[Statement] = []
+    for module in config.modules():
+        found += _module_statements(module)
+    return found
+
+
+def _module_statements(config: Configuration) -> list[Statement]:
+    found: list[Statement] = []
+    used_as: dict[str, str] = {}
+    for obj in config.objects.values():
+        for kind, expr in _policy_places(obj):
+            source = _document_source(expr)
+            if source is not None:
+                used_as.setdefault(source, kind)
+                continue
+            found += _from_document(obj, kind, document(expr, config.scope()))
+    for obj in config.data_sources("aws_iam_policy_document"):
+        found += _from_data_source(obj, used_as.get(obj.address, IDENTITY))
+    return found
+
+
+def text(item: Any) -> str:
+    """An action, resource or principal as text (computed values as ``${...}``)."""
+    return str(item) if isinstance(item, Opaque) else f"{item}"
+
+
+def action_matches(pattern: Any, action: str) -> bool:
+    """Whether a policy's action pattern covers a concrete action."""
+    if isinstance(pattern, Opaque) or not isinstance(pattern, str):
+        return False
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def block_of(statement: Statement) -> Block | None:
+    return statement.owner.block

@@ -1,0 +1,97 @@
+"""An expression refers to a resource, data source, variable, local or module
+(output) that the answer never declares, or a module's local source is missing.
+
+Objects whose block failed to parse or was cut off count as declared: those
+answers fail ``syntax.parse`` or ``format.response`` instead.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from graders.base import CouldNotJudge, Finding, Grader, Severity
+from harness.answer import Answer
+from harness.config.configuration import Configuration
+from harness.config.expr import evaluate
+from harness.config.model import Declared
+
+FIX = "Declare what is referred to, or refer to something the answer declares."
+
+
+def check(answer: Answer) -> Iterator[Finding]:
+    config = answer.config
+    if not any(module.objects for module in config.modules()):
+        raise CouldNotJudge("the answer declares nothing")
+    folders = {
+        posixpath.dirname(posixpath.normpath(f.name)) for f in answer.extraction.files
+    }
+    for module in config.modules():
+        yield from _undefined(module)
+        yield from _missing_sources(module, folders)
+
+
+def _undefined(config: Configuration) -> Iterator[Finding]:
+    """One finding per undeclared address, at its first use, naming the users."""
+    broken = _broken_addresses(config)
+    users: dict[str, list[Declared]] = {}
+    for obj in config.objects.values():
+        for ref in sorted(obj.references):
+            if not _declared(config, ref, broken):
+                users.setdefault(ref, []).append(obj)
+    for ref, objs in users.items():
+        names = [o.address for o in objs]
+        listed = ", ".join(names[:3]) + (
+            f" and {len(names) - 3} more" if len(names) > 3 else ""
+        )
+        yield Finding.at(
+            objs[0], f"{ref} is never declared; used by {listed}", hint=FIX
+        )
+
+
+def _broken_addresses(config: Configuration) -> set[str]:
+    broken = set()
+    for parsed in config.files.values():
+        broken |= {e.address for e in parsed.errors if e.address}
+        if parsed.tail and parsed.tail.address:
+            broken.add(parsed.tail.address)
+    return broken
+
+
+def _declared(config: Configuration, ref: str, broken: set[str]) -> bool:
+    if ref in config.objects or ref in broken:
+        return True
+    if ref.startswith("module."):
+        name = ".".join(ref.split(".")[:2])
+        return name in config.objects or name in broken
+    if ref.startswith("provider."):
+        # the default configuration of a provider exists without a block
+        return ref.count(".") == 1
+    return False
+
+
+def _missing_sources(config: Configuration, folders: set[str]) -> Iterator[Finding]:
+    for module in config.of_kind("module"):
+        source = (
+            evaluate(module.block.get("source"))
+            if module.block and module.block.get("source")
+            else None
+        )
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            continue
+        target = posixpath.normpath(posixpath.join(config.directory, source))
+        if not any(f == target or f.startswith(target + "/") for f in folders):
+            yield Finding.at(
+                module,
+                f"{module.address} uses the local source "
+                f"{source!r}, which the answer does not contain",
+                hint="Include the module's files or declare the resources directly.",
+            )
+
+
+GRADER = Grader(
+    id="references.undefined",
+    title="Every reference declared",
+    severity=Severity.HIGH,
+    check=check,
+)
