@@ -9,11 +9,14 @@ cycle, reported with its members and one path around it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
+from harness.config.expr import evaluate, references
+from harness.config.model import Declared
 
 FIX = (
     "Break the cycle: derive one side from inputs both can read (for example "
@@ -22,16 +25,97 @@ FIX = (
 
 
 def graph(config: Configuration) -> dict[str, list[str]]:
-    """Edges between declared objects only, in a stable order."""
+    """Edges between the objects Terraform orders, in a stable order.
+
+    Besides every reference, a resource depends on its provider's configuration,
+    and a module output read elsewhere is a node of its own: it depends on the
+    module's ``depends_on`` and, when the module's code is in the answer, on the
+    arguments that output is computed from.
+    """
+    edges: dict[str, set[str]] = {}
+    for address, obj in config.objects.items():
+        targets = edges.setdefault(address, set())
+        for ref in obj.references:
+            if ref in config.objects:
+                targets.add(ref)
+            elif ref.startswith("module.") and ref.count(".") == 2:
+                targets.add(ref)
+                edges.setdefault(ref, set()).update(_output_edges(config, ref))
+        provider = _implicit_provider(config, obj)
+        if provider:
+            targets.add(provider)
+        if obj.refers_to_itself:
+            targets.add(address)
     return {
-        address: sorted(r for r in obj.references if r in config.objects)
-        for address, obj in sorted(config.objects.items())
+        a: sorted(t for t in targets if t in edges or t in config.objects)
+        for a, targets in sorted(edges.items())
     }
 
 
+def _implicit_provider(config: Configuration, obj: Declared) -> str | None:
+    if obj.kind not in ("resource", "data") or any(
+        r.startswith("provider.") for r in obj.references
+    ):
+        return None
+    name = f"provider.{obj.type.split('_', 1)[0]}"
+    return name if name in config.objects else None
+
+
+def _output_edges(config: Configuration, output: str) -> set[str]:
+    _, name, out = output.split(".")
+    module = config.objects.get(f"module.{name}")
+    if module is None or module.block is None:
+        return set()
+    edges = (
+        set(references(module.block.get("depends_on")))
+        if module.block.get("depends_on")
+        else set()
+    )
+    child = _child_config(config, module)
+    if child is None:
+        return edges & set(config.objects)
+    for variable in _variables_behind(child, f"output.{out}"):
+        argument = module.block.get(variable)
+        if argument is not None:
+            edges |= references(argument)
+    return {e for e in edges if e in config.objects or e.count(".") == 2}
+
+
+def _child_config(config: Configuration, module: Declared) -> Configuration | None:
+    source = (
+        evaluate(module.block.get("source"))
+        if module.block and module.block.get("source")
+        else None
+    )
+    if not isinstance(source, str):
+        return None
+    folder = posixpath.normpath(posixpath.join(config.directory, source)).lstrip("./")
+    return config.children.get(folder)
+
+
+def _variables_behind(child: Configuration, start: str) -> set[str]:
+    """The input variables an object of a child module depends on, transitively."""
+    seen, stack, found = set(), [start], set()
+    while stack:
+        address = stack.pop()
+        if address in seen or address not in child.objects:
+            continue
+        seen.add(address)
+        for ref in child.objects[address].references:
+            if ref.startswith("var."):
+                found.add(ref[4:])
+            stack.append(ref)
+    return found
+
+
 def cycles(edges: dict[str, list[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one node, each sorted."""
-    return sorted(sorted(c) for c in _components(edges) if len(c) > 1)
+    """Strongly connected components of more than one node (or a node that
+    refers to itself), each sorted."""
+    return sorted(
+        sorted(c)
+        for c in _components(edges)
+        if len(c) > 1 or c[0] in edges.get(c[0], ())
+    )
 
 
 def _components(edges: dict[str, list[str]]) -> Iterator[list[str]]:

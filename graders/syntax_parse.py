@@ -13,7 +13,7 @@ FIX = "Correct the syntax at the line shown; every file must be valid HCL."
 
 def check(answer: Answer) -> Iterator[Finding]:
     extraction = answer.extraction
-    if not any(f.kind == "terraform" for f in extraction.files):
+    if not any(f.kind == "terraform" and f.text.strip() for f in extraction.files):
         language = detect(answer.response)
         detail = f": looks like {language}" if language else ""
         yield Finding(

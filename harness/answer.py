@@ -28,6 +28,7 @@ class Answer:
     @cached_property
     def config(self) -> Configuration:
         files = [
-            (f.name, f.text) for f in self.extraction.files if f.kind == "terraform"
+            f for f in self.extraction.files if f.kind == "terraform" and f.text.strip()
         ]
-        return build(files)
+        cut = {f.name for f in files if f.may_be_cut}
+        return build([(f.name, f.text) for f in files], cut=cut)

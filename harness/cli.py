@@ -213,8 +213,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
     if total == 0:
-        raise UserError("none of the models has an answer for the chosen tasks; "
-                        "check --task and the replay file's task_id values")
+        raise UserError(
+            "none of the models has an answer for the chosen tasks; "
+            "check --task and the replay file's task_id values"
+        )
     store = RunStore(args.out or new_run_dir(suite.name))
     with _progress(total * 2) as tick:
         outcome = run_benchmark(tasks, responders, settings, store, tick)
@@ -227,8 +229,9 @@ def _validate(settings: Settings, base_url: str | None) -> None:
     if settings.max_tokens < 1:
         raise UserError(f"--max-tokens must be at least 1, not {settings.max_tokens}")
     if not 0 <= settings.temperature <= 2:
-        raise UserError(f"--temperature must be between 0 and 2, not "
-                        f"{settings.temperature}")
+        raise UserError(
+            f"--temperature must be between 0 and 2, not {settings.temperature}"
+        )
     if base_url and not base_url.startswith(("http://", "https://")):
         raise UserError(f"--base-url {base_url!r} must start with http:// or https://")
 

@@ -35,6 +35,42 @@ from harness.config.source import scan
 
 _TERRAFORM_TAGS = {"hcl", "terraform", "tf", "hcl2", "opentofu"}
 _TFVARS_TAGS = {"tfvars"}
+_NOT_TERRAFORM = {
+    "markdown",
+    "md",
+    "text",
+    "txt",
+    "plaintext",
+    "diff",
+    "patch",
+    "console",
+    "bash",
+    "sh",
+    "shell",
+    "zsh",
+    "powershell",
+    "ps1",
+    "json",
+    "yaml",
+    "yml",
+    "python",
+    "py",
+    "javascript",
+    "js",
+    "typescript",
+    "ts",
+    "go",
+    "java",
+    "ruby",
+    "dockerfile",
+    "makefile",
+    "sql",
+    "xml",
+    "html",
+    "ini",
+    "toml",
+    "output",
+}
 _FILENAME = r"[\w./-]*[\w-]\.(?:tf|tfvars|hcl|py|js|ts|sh|json|ya?ml|md|txt|zip|cfg)"
 _INFO_ATTR = re.compile(
     r'(?:title|filename|file|name|path)\s*=\s*"?(' + _FILENAME + ')"?'
@@ -58,6 +94,8 @@ _FILE_COMMENT_AFTER_BLANK = re.compile(
     r"\n[ \t]*\n(?:#|//|/\*)[^\n]*\.(?:tf|tfvars|py|js|sh|json|ya?ml)\b"
 )
 _LABEL_NAME = re.compile(r"(?:^|[\s`*_:(\"'])(" + _FILENAME + r")(?=$|[\s`*_:),.\"'])")
+UNFENCED = "(no fence)"
+_CLOSING_LINE = re.compile(r"^}[ \t]*$", re.M)
 _HCL_LINE = re.compile(
     r'^\s*(?:(?:resource|data)\s+"[\w-]+"\s+"[^"]+"|(?:variable|output|module|provider)'
     r'\s+"[^"]+"|terraform\s*\{|locals\s*\{)',
@@ -116,6 +154,7 @@ class AnswerFile:
     text: str
     blocks: list[int]
     name_from: str
+    may_be_cut: bool = False
 
     @property
     def lines(self) -> int:
@@ -146,7 +185,9 @@ def extract(answer: str) -> Extraction:
         whole = _unfenced_hcl(answer)
         if whole is not None:
             result.fenced = False
-            blocks.append(CodeBlock(len(blocks), "", "", whole, 1, True, "terraform"))
+            # without fences nothing says where the answer's code was meant to end
+            unfenced = CodeBlock(len(blocks), "", UNFENCED, whole, 1, True, "terraform")
+            blocks.append(unfenced)
     for block in blocks:
         _name(block, tokens, lines)
     blocks[:] = [part for block in blocks for part in _split(block)]
@@ -158,11 +199,11 @@ def extract(answer: str) -> Extraction:
 def _code_blocks(tokens: list[Token], lines: list[str]) -> list[CodeBlock]:
     blocks = []
     for token in tokens:
-        if token.type != "fence" or token.map is None:
+        if token.type not in ("fence", "code_block") or token.map is None:
             continue
         info = token.info.strip()
         lang = info.split()[0].split(":")[0].strip("{}.") if info else ""
-        closed = _is_closed(token, lines)
+        closed = token.type == "code_block" or _is_closed(token, lines)
         block = CodeBlock(
             len(blocks), lang, info, token.content, token.map[0] + 2, closed
         )
@@ -190,17 +231,22 @@ def _classify(block: CodeBlock) -> str:
         )
     if lang in _TFVARS_TAGS:
         return "tfvars"
-    if not lang and _HCL_LINE.search(block.content):
+    # untagged or mistagged (```haskell, ```hcf) blocks holding Terraform count;
+    # a language whose text may quote Terraform (Markdown, shell) does not
+    if lang not in _NOT_TERRAFORM and _HCL_LINE.search(block.content):
         return "terraform"
     return "auxiliary"
 
 
 def _unfenced_hcl(answer: str) -> str | None:
+    """Terraform written without fences: from its first block to its last brace."""
     m = _HCL_LINE.search(answer)
     if m is None:
         return None
     start = answer.rfind("\n", 0, m.start()) + 1
-    return answer[start:]
+    closings = list(_CLOSING_LINE.finditer(answer, start))
+    end = closings[-1].end() if closings else len(answer)
+    return answer[start:end].rstrip("\n") + "\n"
 
 
 # -- names --------------------------------------------------------------------
@@ -212,7 +258,7 @@ def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
         ("heading", _name_from_label(block, tokens)),
         ("first-line comment", _name_from_comment(block)),
     ):
-        if found:
+        if found and _fits(block, found):
             block.name, block.name_from = found, source
             break
     else:
@@ -221,6 +267,14 @@ def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
         block.kind = "tfvars"
     if block.kind == "auxiliary" and block.name.endswith(".tf") and block.lang == "":
         block.kind = "terraform"
+
+
+def _fits(block: CodeBlock, name: str) -> bool:
+    """Whether a name suits the block: a shell block is never called main.tf."""
+    terraform_name = name.endswith((".tf", ".tfvars", ".hcl"))
+    if block.kind == "auxiliary" and block.lang == "":
+        return True
+    return terraform_name == (block.kind != "auxiliary")
 
 
 def _name_from_info(info: str) -> str | None:
@@ -290,6 +344,7 @@ def _split(block: CodeBlock) -> list[CodeBlock]:
         and not lines[i - 1].strip()
         and _SPLIT_COMMENT.match(lines[i])
         and not lines[i][0].isspace()
+        and _segment_fits(lines, i)
     ]
     if not cuts:
         return [block]
@@ -309,6 +364,15 @@ def _split(block: CodeBlock) -> list[CodeBlock]:
             )
         )
     return [p for p in parts if p.content.strip()]
+
+
+def _segment_fits(lines: list[str], start: int) -> bool:
+    """A comment naming a non-Terraform file starts a split only before non-HCL."""
+    name = _name_from_comment_text(lines[start]) or ""
+    if name.endswith((".tf", ".tfvars", ".hcl")):
+        return True
+    rest = "\n".join(lines[start + 1 :])
+    return _HCL_LINE.search(rest) is None
 
 
 def _name_from_comment_text(line: str) -> str | None:
@@ -332,7 +396,7 @@ def _assemble(blocks: list[CodeBlock], notes: list[str]) -> list[AnswerFile]:
     for block in blocks:
         existing = files.get(block.name)
         if existing is None:
-            files[block.name] = AnswerFile(
+            existing = files[block.name] = AnswerFile(
                 block.name, block.kind, block.content, [block.index], block.name_from
             )
         elif existing.kind == "terraform" and _repeats(existing.text, block.content):
@@ -345,6 +409,7 @@ def _assemble(blocks: list[CodeBlock], notes: list[str]) -> list[AnswerFile]:
             notes.append(f"block {block.index + 1} is merged into {block.name}")
             existing.text = _join(existing.text, block.content)
             existing.blocks.append(block.index)
+        existing.may_be_cut = not block.closed or block.info == UNFENCED
     return list(files.values())
 
 

@@ -73,14 +73,20 @@ class Configuration:
         return [e for f in self.all_files() for e in f.errors]
 
 
-def build(files: Iterable[tuple[str, str]]) -> Configuration:
+def build(
+    files: Iterable[tuple[str, str]], cut: set[str] | None = None
+) -> Configuration:
     """Parse and index ``(name, text)`` files, one configuration per module.
 
     A folder is a child module (with its own namespace) when a module block's
     local ``source`` names it or its path has a ``modules`` folder; every other
-    file belongs to the root module, wherever the answer said it lives.
+    file belongs to the root module, wherever the answer said it lives. Files
+    named in ``cut`` may end early (their fence was never closed); without
+    ``cut`` every file may.
     """
-    parsed = [parse_file(name, text) for name, text in files]
+    parsed = [
+        parse_file(name, text, cut is None or name in cut) for name, text in files
+    ]
     children = _module_folders(parsed)
     config = Configuration()
     for item in parsed:
@@ -129,8 +135,20 @@ def _declare_block(config: Configuration, block: Block) -> None:
         return
     kind = block.type
     refs = block_references(block)
+    # a variable's validation names the variable; only objects cannot
+    itself = address in refs and kind in ("resource", "data", "module")
     refs.discard(address)
-    _add(config, Declared(kind, address, block.location, block=block, references=refs))
+    _add(
+        config,
+        Declared(
+            kind,
+            address,
+            block.location,
+            block=block,
+            references=refs,
+            refers_to_itself=itself,
+        ),
+    )
 
 
 def _add(config: Configuration, obj: Declared) -> None:

@@ -43,6 +43,8 @@ _PUNCTUATION = {
     "COLONS",
 }
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_ESCAPE_ANY = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.|$)", re.S)
+_VALID_ESCAPE = re.compile(r'\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})')
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -74,10 +76,18 @@ class Lowerer:
     def __init__(self, source: str, file: str) -> None:
         self.source = source
         self.file = file
+        # (line, column, message, address) of what Terraform would reject but
+        # the parser let through; the block itself is kept for grading
+        self.problems: list[tuple[int, int, str, str | None]] = []
+
+    def problem(self, line: int, column: int, message: str) -> None:
+        self.problems.append((line, column, message, None))
 
     # -- bodies ------------------------------------------------------------
 
-    def body(self, tree: Tree) -> tuple[dict[str, Attribute], list[Block]]:
+    def body(
+        self, tree: Tree, top: bool = True
+    ) -> tuple[dict[str, Attribute], list[Block]]:
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
         for child in tree.children:
@@ -85,10 +95,28 @@ class Lowerer:
                 continue
             if child.data == "attribute":
                 attr = self.attribute(child)
+                if attr.name in attributes:
+                    first = attributes[attr.name].location.line
+                    self.problem(
+                        attr.location.line,
+                        attr.location.column,
+                        f"argument {attr.name} is set twice (first on line {first})",
+                    )
                 attributes[attr.name] = attr
             elif child.data == "block":
+                before = len(self.problems)
                 blocks.append(self.block(child))
+                if top:
+                    self._attribute_problems(before, blocks[-1])
         return attributes, blocks
+
+    def _attribute_problems(self, since: int, block: Block) -> None:
+        from harness.config.model import address_of
+
+        address = address_of(block)
+        for index in range(since, len(self.problems)):
+            line, column, message, _ = self.problems[index]
+            self.problems[index] = (line, column, message, address)
 
     def attribute(self, tree: Tree) -> Attribute:
         name_node, value = tree.children[0], tree.children[-1]
@@ -110,9 +138,33 @@ class Lowerer:
                 raise UnexpectedBrace(child.meta.line, child.meta.column)
             else:
                 labels.append(self.name(child))
-        attributes, blocks = self.body(body_tree) if body_tree else ({}, [])
+        attributes, blocks = self.body(body_tree, top=False) if body_tree else ({}, [])
+        self._check_closing_brace(tree, body_tree)
         type_, *rest = labels
         return Block(type_, tuple(rest), attributes, blocks, self.location(tree))
+
+    def _check_closing_brace(self, tree: Tree, body: Tree | None) -> None:
+        """A multi-line block's closing brace must stand on its own line."""
+        closing = tree.children[-1]
+        items = [
+            c
+            for c in (body.children if body else [])
+            if isinstance(c, Tree) and c.data in ("attribute", "block")
+        ]
+        if (
+            not items
+            or not isinstance(closing, Token)
+            or closing.line == tree.meta.line
+        ):
+            return
+        between = self.source[items[-1].meta.end_pos : closing.start_pos]
+        ends_line = self.source[items[-1].meta.end_pos - 1 : items[-1].meta.end_pos]
+        if "\n" not in between and ends_line != "\n":
+            self.problem(
+                closing.line,
+                closing.column,
+                "the closing brace must be on its own line",
+            )
 
     def location(self, tree: Tree) -> Location:
         meta = tree.meta
@@ -177,6 +229,7 @@ class Lowerer:
                 continue
             inner = part.children[0]
             if isinstance(inner, Token):
+                self._check_string_chars(inner)
                 _append_text(parts, unescape(str(inner)))
             elif inner.data == "interpolation":
                 parts.append(self.expr(self._trees(inner)[0]))
@@ -197,6 +250,27 @@ class Lowerer:
             directives=directives,
             bound=frozenset(bound),
         )
+
+    def _check_string_chars(self, token: Token) -> None:
+        text = str(token)
+        if "\n" in text:
+            self.problem(
+                token.line,
+                token.column,
+                "a quoted string cannot span lines; use a heredoc",
+            )
+        bad = next(
+            (
+                m.group(0)
+                for m in _ESCAPE_ANY.finditer(text)
+                if not _VALID_ESCAPE.fullmatch(m.group(0))
+            ),
+            None,
+        )
+        if bad:
+            self.problem(
+                token.line, token.column, f"invalid escape sequence {bad!r} in a string"
+            )
 
     def _template_string(self, tree: Tree) -> ex.Expr:
         raw = str(tree.children[0])

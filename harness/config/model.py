@@ -125,6 +125,7 @@ class Declared:
     block: Block | None = None
     expr: Expr | None = None
     references: set[str] = field(default_factory=set)
+    refers_to_itself: bool = False
 
     @property
     def type(self) -> str:

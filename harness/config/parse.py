@@ -61,8 +61,12 @@ _MEMORY: OrderedDict[str, ParsedFile] = OrderedDict()
 _MEMORY_SIZE = 256
 
 
-def parse_file(name: str, text: str) -> ParsedFile:
+def parse_file(name: str, text: str, may_be_cut: bool = True) -> ParsedFile:
     """Parse one file; results are cached in memory by name and content hash.
+
+    ``may_be_cut`` says whether the text may end early (its code fence was never
+    closed); only then is an unfinished last block a cut-off tail rather than a
+    syntax error.
 
     Repeats within a run (flawed answers share most of their text) are served
     from memory; a later run is served by the grade cache, which skips parsing
@@ -70,33 +74,41 @@ def parse_file(name: str, text: str) -> ParsedFile:
     parsing them again (17 MB of pickles for 2.8 MB of Terraform), so parsed
     files are not kept on disk.
     """
-    key = key_of("parse", name, text)
+    key = key_of("parse", name, text, may_be_cut)
     parsed = _MEMORY.get(key)
     if parsed is not None:
         _MEMORY.move_to_end(key)
         return parsed
-    parsed = _parse(name, text)
+    parsed = _parse(name, text, may_be_cut)
     _MEMORY[key] = parsed
     if len(_MEMORY) > _MEMORY_SIZE:
         _MEMORY.popitem(last=False)
     return parsed
 
 
-def _parse(name: str, text: str) -> ParsedFile:
+def _parse(name: str, text: str, may_be_cut: bool) -> ParsedFile:
     scanned = scan(text)
     result = ParsedFile(name, repairs=scanned.repairs)
     lines = scanned.text.split("\n")
     chunks = scanned.chunks
-    if scanned.truncated and chunks and not chunks[-1].complete:
-        result.tail = _tail(chunks[-1], lines)
+    unfinished = (
+        chunks[-1] if scanned.truncated and chunks and not chunks[-1].complete else None
+    )
+    if unfinished is not None:
         chunks = chunks[:-1]
+        if may_be_cut:
+            result.tail = _tail(unfinished, lines)
+        else:
+            result.errors.append(
+                _unclosed(name, unfinished, lines, scanned.unterminated)
+            )
         source = "\n".join(lines[: chunks[-1].end_line]) + "\n" if chunks else ""
     else:
         source = scanned.text
     try:
         _add(result, _parse_text(name, source))
         return result
-    except (LarkError, ValueError, RecursionError) as error:
+    except (LarkError, ValueError) as error:
         first_error = _error(name, error)
     result.salvaged = True
     for chunk in chunks:
@@ -106,15 +118,25 @@ def _parse(name: str, text: str) -> ParsedFile:
     return result
 
 
-def _parse_text(name: str, source: str) -> tuple[dict[str, Attribute], list[Block]]:
+Parsed = tuple[dict[str, Attribute], list[Block], list[ParseError]]
+
+
+def _parse_text(name: str, source: str) -> Parsed:
     tree = hcl2.parses_to_tree(source)
-    return Lowerer(source, name).body(tree.children[0])
+    lowerer = Lowerer(source, name)
+    attributes, blocks = lowerer.body(tree.children[0])
+    problems = [
+        ParseError(name, line, column, message, address)
+        for line, column, message, address in lowerer.problems
+    ]
+    return attributes, blocks, problems
 
 
-def _add(result: ParsedFile, parsed: tuple[dict[str, Attribute], list[Block]]) -> None:
-    attributes, blocks = parsed
+def _add(result: ParsedFile, parsed: Parsed) -> None:
+    attributes, blocks, problems = parsed
     result.attributes.update(attributes)
     result.blocks.extend(blocks)
+    result.errors.extend(problems)
 
 
 def _parse_chunk(result: ParsedFile, chunk: Chunk, lines: list[str]) -> None:
@@ -123,9 +145,28 @@ def _parse_chunk(result: ParsedFile, chunk: Chunk, lines: list[str]) -> None:
     source = "\n" * (chunk.line - 1) + body + "\n"
     try:
         _add(result, _parse_text(result.name, source))
-    except (LarkError, ValueError, RecursionError) as error:
+    except (LarkError, ValueError) as error:
         header = lines[chunk.line - 1] if chunk.line <= len(lines) else ""
         result.errors.append(_error(result.name, error, header_address(header)))
+
+
+def _unclosed(
+    name: str, chunk: Chunk, lines: list[str], what: str | None
+) -> ParseError:
+    header = lines[chunk.line - 1] if chunk.line <= len(lines) else ""
+    thing = {
+        "heredoc": "a heredoc",
+        "string": "a string",
+        "comment": "a comment",
+        "interpolation": "an interpolation",
+    }.get(what or "", "a block")
+    return ParseError(
+        name,
+        chunk.line,
+        1,
+        f"{thing} opened in the construct starting here is never closed",
+        header_address(header),
+    )
 
 
 def _error(name: str, error: Exception, address: str | None = None) -> ParseError:
