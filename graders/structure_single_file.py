@@ -69,8 +69,12 @@ def check(answer: Answer) -> Iterator[Finding]:
                 hint="Declare the resources directly.",
             )
     contained = {posixpath.normpath(f.name) for f in answer.extraction.files}
+    contained |= _built_files(objects)
     contained |= {posixpath.basename(name) for name in contained}
+    built = _built_files(objects)
     for obj, path, how in _file_reads(objects):
+        if _normal(path) in built:
+            continue  # the configuration writes this file itself
         if not rules.allow_external_files:
             yield Finding.at(
                 obj,
@@ -85,6 +89,25 @@ def check(answer: Answer) -> Iterator[Finding]:
                 "which the answer does not contain",
                 hint="Include the file or inline its content.",
             )
+
+
+def _built_files(objects: list[Declared]) -> set[str]:
+    """Files the configuration itself writes: archives and local files."""
+    built = set()
+    for obj in objects:
+        argument = {
+            "archive_file": "output_path",
+            "local_file": "filename",
+            "local_sensitive_file": "filename",
+        }.get(obj.type)
+        path = (
+            evaluate(obj.block.get(argument), _PATHS)
+            if argument and obj.block and obj.block.get(argument)
+            else None
+        )
+        if isinstance(path, str):
+            built.add(_normal(path))
+    return built
 
 
 def _file_names(answer: Answer) -> Iterator[Finding]:

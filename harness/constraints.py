@@ -42,14 +42,22 @@ class Constraints:
 
 _SINGLE_FILE = re.compile(
     r"\b(?:single|one)\s+(?!state\b)(?:[\w`\"'()-]+\s+){0,2}?"
-    r"(?:files?\b|[`\"'(]*\w[\w/.-]*\.tf\b)",
+    r"(?:files?\b(?!\s*(?:system|share|storage|per|to|from|upload|gateway))"
+    r"|[`\"'(]*\w[\w/.-]*\.tf\b)",
     re.I,
 )
+# the one-file rule must be about the answer's code, and not negated
+_ABOUT_CODE = re.compile(
+    r"terraform|configuration|\bcode\b|\bhcl\b|\.tf\b|everything|"
+    r"all (?:the )?(?:code|resources|infrastructure)",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(?:do not|don't|not|never|avoid)\b[^.\n]{0,40}$", re.I)
 _TF_NAME = re.compile(r"\w[\w/.-]*\.tf\b")
+# "no external modules" still allows the answer's own local modules
 _NO_MODULES = re.compile(
-    r"\bno\s+(?:external\s+|terraform\s+)?modules\b|"
-    r"\b(?:do\s+not|don't|without)\s+(?:use\s+)?(?:any\s+)?"
-    r"(?:external\s+)?modules\b",
+    r"\bno\s+(?:terraform\s+)?modules\b|"
+    r"\b(?:do\s+not|don't|without)\s+(?:use\s+)?(?:any\s+)?modules\b",
     re.I,
 )
 _NO_EXTERNAL = re.compile(r"no\s+external\s+(?:references|files)|self-contained", re.I)
@@ -104,6 +112,12 @@ def _infer_single_file(prompt: str, sources: dict[str, str]) -> str | None:
     """The one file a prompt asks for: its name, ``*`` for any name, or None."""
     for m in _SINGLE_FILE.finditer(prompt):
         if re.search(r"\bper\s+file|\bfiles\b", m.group(0), re.I):
+            continue
+        sentence_start = max(prompt.rfind(".", 0, m.start()),
+                             prompt.rfind("\n", 0, m.start())) + 1
+        sentence = prompt[sentence_start : m.end() + 60].split("\n")[0]
+        if not _ABOUT_CODE.search(sentence) or _NEGATED.search(
+                prompt[sentence_start : m.start()]):
             continue
         window = prompt[m.start() : m.end() + 60].split("\n\n")[0]
         names = list(_TF_NAME.finditer(window))

@@ -110,3 +110,28 @@ def test_other_languages_are_named(text: str, language: str) -> None:
 def test_prose_only_answer_has_no_terraform() -> None:
     [finding] = check(Answer("I cannot help with that request."))
     assert finding.message == "no Terraform found"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "single_file", "allow_modules"),
+    [
+        ("Organize all the code in a single main.tf file.", "main.tf", True),
+        ("Everything must be inside a single `main.tf` file (no modules)", "main.tf",
+         False),
+        ("single file: main.tf or tap_stack.tf, with all the code", "*", True),
+        ("Provide a single Terraform configuration file.", "*", True),
+        ("Use one file system for shared data.", None, True),
+        ("Upload a single file to an S3 bucket.", None, True),
+        ("It stores one file per day in S3.", None, True),
+        ("Do not put everything in a single file.", None, True),
+        ("Use no external modules.", None, True),
+        ("The current setup keeps everything in a single state file.", None, True),
+    ],
+)
+def test_single_file_rule_is_inferred_only_when_stated(
+        prompt: str, single_file: str | None, allow_modules: bool) -> None:
+    from harness.constraints import infer
+
+    constraints = infer(prompt)
+    assert (constraints.single_file, constraints.allow_modules) == (
+        single_file, allow_modules)
