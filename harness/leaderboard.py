@@ -1,8 +1,10 @@
 """Aggregate grade records into a leaderboard, as data and as Markdown.
 
-A model's score is the mean, over failure modes, of its pass rate on that mode,
-where the pass rate counts only answers the grader could judge (pass or fail).
-"Could not judge" and grader errors never count for or against a model.
+A model's score is the mean, over its answers, of each answer's score: the share
+of the failure modes judged on that answer (pass or fail) that it passed, and 0
+for an answer with no Terraform at all. "Could not judge" and grader errors never
+count for or against a model, and an empty or refused answer cannot score by
+being unjudgeable. Per-mode pass rates count only judged answers.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ def build(grades: Iterable[dict[str, Any]]) -> dict[str, Any]:
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
-    answers: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    answers: dict[str, dict[tuple[str, int], list[int]]] = defaultdict(dict)
     for record in grades:
         model = record["model"]
-        answers[model].add((record["task_id"], record["sample"]))
+        tally = answers[model].setdefault((record["task_id"], record["sample"]),
+                                          [0, 0, 0])
         counts[model][record["failure_mode"]][record["verdict"]] += 1
-    models = [_model_row(m, len(answers[m]), counts[m]) for m in counts]
+        tally[0] += record["verdict"] == "pass"
+        tally[1] += record["verdict"] in ("pass", "fail")
+        tally[2] |= bool(record.get("no_terraform"))
+    models = [_model_row(m, _answer_scores(answers[m]), counts[m]) for m in counts]
     models.sort(key=lambda row: (-(row["score"] or 0.0), row["model"]))
     return {"modes": _mode_order(counts), "models": models}
 
@@ -34,7 +40,13 @@ def _mode_order(counts: dict[str, Any]) -> list[str]:
     return ordered + sorted(seen - set(ordered))
 
 
-def _model_row(model: str, answers: int, modes: dict[str, dict[str, int]]) -> dict:
+def _answer_scores(answers: dict[tuple[str, int], list[int]]) -> list[float]:
+    return [0.0 if no_terraform or not judged else passed / judged
+            for passed, judged, no_terraform in answers.values()]
+
+
+def _model_row(model: str, scores: list[float],
+               modes: dict[str, dict[str, int]]) -> dict:
     rows = {}
     for mode in sorted(modes):
         tally = modes[mode]
@@ -47,9 +59,8 @@ def _model_row(model: str, answers: int, modes: dict[str, dict[str, int]]) -> di
             "error": tally.get("error", 0),
             "rate": round(passed / judged, 4) if judged else None,
         }
-    rates = [r["rate"] for r in rows.values() if r["rate"] is not None]
-    score = round(sum(rates) / len(rates), 4) if rates else None
-    return {"model": model, "answers": answers, "score": score, "modes": rows}
+    score = round(sum(scores) / len(scores), 4) if scores else None
+    return {"model": model, "answers": len(scores), "score": score, "modes": rows}
 
 
 def _cell(mode: dict[str, Any] | None) -> str:

@@ -154,7 +154,10 @@ def _grade(
 
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
     keys = ("task_id", "model", "sample", "failure_mode", "verdict")
-    return {k: record[k] for k in keys}
+    slim = {k: record[k] for k in keys}
+    slim["no_terraform"] = record["failure_mode"] == "syntax.parse" and any(
+        f["message"].startswith("no Terraform found") for f in record["findings"])
+    return slim
 
 
 def grade_responses(
