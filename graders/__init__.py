@@ -8,6 +8,9 @@ from importlib import resources
 from typing import Any
 
 from graders import (
+    backup_dr,
+    monitoring_alerting,
+    tls_certificate,
     dependency_circular,
     format_response,
     iam_least_privilege,
@@ -38,6 +41,9 @@ REGISTRY: tuple[Grader, ...] = (
     network_exposure.GRADER,
     references_undefined.GRADER,
     secrets_management.GRADER,
+    tls_certificate.GRADER,
+    backup_dr.GRADER,
+    monitoring_alerting.GRADER,
 )
 
 __all__ = [

@@ -39,8 +39,9 @@ resource "kubernetes_namespace" "ns" {
   metadata { name = "app" }
 }
 """
-    assert _cycles(("main.tf", text)) == [["kubernetes_namespace.ns",
-                                           "provider.kubernetes"]]
+    assert _cycles(("main.tf", text)) == [
+        ["kubernetes_namespace.ns", "provider.kubernetes"]
+    ]
 
 
 def test_module_depends_on_makes_its_outputs_wait() -> None:

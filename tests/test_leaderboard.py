@@ -5,28 +5,42 @@ from __future__ import annotations
 from harness.leaderboard import build, to_markdown
 
 
-def _record(model: str, task: str, mode: str, verdict: str,
-            no_terraform: bool = False) -> dict:
-    return {"model": model, "task_id": task, "sample": 0, "failure_mode": mode,
-            "verdict": verdict, "no_terraform": no_terraform}
+def _record(
+    model: str, task: str, mode: str, verdict: str, no_terraform: bool = False
+) -> dict:
+    return {
+        "model": model,
+        "task_id": task,
+        "sample": 0,
+        "failure_mode": mode,
+        "verdict": verdict,
+        "no_terraform": no_terraform,
+    }
 
 
 def test_answer_scores_average_and_refusals_score_zero() -> None:
     grades = [
-        _record("careful", "t1", "a", "pass"), _record("careful", "t1", "b", "fail"),
+        _record("careful", "t1", "a", "pass"),
+        _record("careful", "t1", "b", "fail"),
         _record("careful", "t2", "a", "pass"),
         _record("careful", "t2", "b", "not_applicable"),
         _record("refuser", "t1", "a", "fail", no_terraform=True),
         _record("refuser", "t1", "b", "not_applicable"),
-        _record("refuser", "t2", "a", "pass"), _record("refuser", "t2", "b", "pass"),
+        _record("refuser", "t2", "a", "pass"),
+        _record("refuser", "t2", "b", "pass"),
     ]
     board = build(grades)
     rows = {row["model"]: row for row in board["models"]}
     assert rows["careful"]["score"] == 0.75  # (1/2 + 1/1) / 2
     assert rows["refuser"]["score"] == 0.5  # (0 + 1) / 2
     assert [row["model"] for row in board["models"]] == ["careful", "refuser"]
-    assert rows["careful"]["modes"]["b"] == {"pass": 0, "fail": 1, "not_applicable": 1,
-                                             "error": 0, "rate": 0.0}
+    assert rows["careful"]["modes"]["b"] == {
+        "pass": 0,
+        "fail": 1,
+        "not_applicable": 1,
+        "error": 0,
+        "rate": 0.0,
+    }
     assert rows["refuser"]["modes"]["b"]["rate"] == 1.0
 
 

@@ -116,8 +116,11 @@ def test_prose_only_answer_has_no_terraform() -> None:
     ("prompt", "single_file", "allow_modules"),
     [
         ("Organize all the code in a single main.tf file.", "main.tf", True),
-        ("Everything must be inside a single `main.tf` file (no modules)", "main.tf",
-         False),
+        (
+            "Everything must be inside a single `main.tf` file (no modules)",
+            "main.tf",
+            False,
+        ),
         ("single file: main.tf or tap_stack.tf, with all the code", "*", True),
         ("Provide a single Terraform configuration file.", "*", True),
         ("Use one file system for shared data.", None, True),
@@ -129,9 +132,12 @@ def test_prose_only_answer_has_no_terraform() -> None:
     ],
 )
 def test_single_file_rule_is_inferred_only_when_stated(
-        prompt: str, single_file: str | None, allow_modules: bool) -> None:
+    prompt: str, single_file: str | None, allow_modules: bool
+) -> None:
     from harness.constraints import infer
 
     constraints = infer(prompt)
     assert (constraints.single_file, constraints.allow_modules) == (
-        single_file, allow_modules)
+        single_file,
+        allow_modules,
+    )

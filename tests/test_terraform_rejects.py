@@ -11,7 +11,10 @@ REJECTED = {
     "argument set twice": ('resource "a_b" "c" {\n  x = 1\n  x = 2\n}\n', 3),
     "quoted string over two lines": ('resource "a_b" "c" {\n  x = "ab\ncd"\n}\n', 2),
     "invalid escape": ('resource "a_b" "c" {\n  x = "a\\db"\n}\n', 2),
-    "closing brace after an argument": ('resource "a_b" "c" {\n  a = 1\n  b = 2 }\n', 3),
+    "closing brace after an argument": (
+        'resource "a_b" "c" {\n  a = 1\n  b = 2 }\n',
+        3,
+    ),
 }
 
 
@@ -46,14 +49,18 @@ def test_unclosed_block_in_an_open_fence_is_a_cut() -> None:
 def test_mistagged_fence_and_unfenced_prose_tail() -> None:
     mistagged = Answer('```haskell\nresource "a_b" "c" {\n  x = 1\n}\n```\n')
     assert mistagged.config.errors == [] and "a_b.c" in mistagged.config.objects
-    unfenced = Answer('Here:\nresource "a_b" "c" {\n  x = 1\n}\n\nThen run '
-                      'terraform apply -auto-approve\n')
+    unfenced = Answer(
+        'Here:\nresource "a_b" "c" {\n  x = 1\n}\n\nThen run '
+        "terraform apply -auto-approve\n"
+    )
     assert unfenced.config.errors == [] and "a_b.c" in unfenced.config.objects
 
 
 def test_shell_block_is_not_named_after_a_terraform_file() -> None:
-    answer = Answer('**main.tf**\n\n```hcl\nresource "a_b" "c" {}\n```\n\n'
-                    'To deploy main.tf:\n\n```bash\nterraform apply\n```\n')
+    answer = Answer(
+        '**main.tf**\n\n```hcl\nresource "a_b" "c" {}\n```\n\n'
+        "To deploy main.tf:\n\n```bash\nterraform apply\n```\n"
+    )
     names = [(f.name, f.kind) for f in answer.extraction.files]
     assert names == [("main.tf", "terraform"), ("block-2.sh", "auxiliary")]
 
