@@ -9,17 +9,17 @@ from typing import Any
 
 from graders import (
     backup_dr,
-    monitoring_alerting,
-    tls_certificate,
     dependency_circular,
     format_response,
     iam_least_privilege,
     lambda_handler,
+    monitoring_alerting,
     network_exposure,
     references_undefined,
     secrets_management,
     structure_single_file,
     syntax_parse,
+    tls_certificate,
 )
 from graders.base import (
     CouldNotJudge,
