@@ -8,13 +8,16 @@ from importlib import resources
 from typing import Any
 
 from graders import (
+    availability_ha,
     backup_dr,
+    compliance_pci,
     dependency_circular,
     format_response,
     iam_least_privilege,
     lambda_handler,
     monitoring_alerting,
     network_exposure,
+    performance_scaling,
     references_undefined,
     secrets_management,
     structure_single_file,
@@ -44,6 +47,9 @@ REGISTRY: tuple[Grader, ...] = (
     tls_certificate.GRADER,
     backup_dr.GRADER,
     monitoring_alerting.GRADER,
+    compliance_pci.GRADER,
+    availability_ha.GRADER,
+    performance_scaling.GRADER,
 )
 
 __all__ = [
