@@ -12,8 +12,10 @@ from graders import (
     backup_dr,
     compliance_pci,
     dependency_circular,
+    dependency_ordering,
     format_response,
     iam_least_privilege,
+    iam_missing_permissions,
     lambda_handler,
     monitoring_alerting,
     network_exposure,
@@ -50,6 +52,8 @@ REGISTRY: tuple[Grader, ...] = (
     compliance_pci.GRADER,
     availability_ha.GRADER,
     performance_scaling.GRADER,
+    dependency_ordering.GRADER,
+    iam_missing_permissions.GRADER,
 )
 
 __all__ = [

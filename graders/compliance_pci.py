@@ -42,8 +42,10 @@ _DATA_STORES = (
     "aws_redshift_cluster",
     "aws_efs_file_system",
 )
-_FORCE_TLS = {"rds.force_ssl": {"1", "true", "on"},
-              "require_secure_transport": {"1", "true", "on"}}
+_FORCE_TLS = {
+    "rds.force_ssl": {"1", "true", "on"},
+    "require_secure_transport": {"1", "true", "on"},
+}
 
 
 def check(answer: Answer) -> Iterator[Finding]:

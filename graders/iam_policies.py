@@ -173,3 +173,91 @@ def action_matches(pattern: Any, action: str) -> bool:
 
 def block_of(statement: Statement) -> Block | None:
     return statement.owner.block
+
+
+def policy_statements(config: Configuration) -> dict[str, list[Statement]]:
+    """Identity statements by the address of the object that carries the policy.
+
+    A role policy or managed policy whose document is a policy-document data
+    source gets that data source's statements.
+    """
+    by_owner: dict[str, list[Statement]] = {}
+    documents = {
+        obj.address: list(_from_data_source(obj, IDENTITY))
+        for obj in config.data_sources("aws_iam_policy_document")
+    }
+    for obj in config.objects.values():
+        for kind, expr in _policy_places(obj):
+            if kind != IDENTITY:
+                continue
+            source = _document_source(expr)
+            found = (
+                documents.get(source, [])
+                if source
+                else list(_from_document(obj, kind, document(expr, config.scope())))
+            )
+            by_owner.setdefault(obj.address, []).extend(found)
+    return by_owner
+
+
+# actions of the AWS managed policies answers attach most, by policy name
+MANAGED_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "AdministratorAccess": ("*",),
+    "PowerUserAccess": ("*",),
+    "AmazonECSTaskExecutionRolePolicy": (
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchGetImage",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "AWSLambdaBasicExecutionRole": (
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "AWSLambdaVPCAccessExecutionRole": (
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+    ),
+    "AWSLambdaSQSQueueExecutionRole": (
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "AWSLambdaKinesisExecutionRole": (
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+        "kinesis:ListStreams",
+        "kinesis:SubscribeToShard",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "AWSLambdaDynamoDBExecutionRole": (
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "SecretsManagerReadWrite": ("secretsmanager:*",),
+    "CloudWatchLogsFullAccess": ("logs:*",),
+    "AWSXRayDaemonWriteAccess": ("xray:PutTraceSegments", "xray:PutTelemetryRecords"),
+}
