@@ -19,6 +19,7 @@ from graders import (
     lambda_handler,
     monitoring_alerting,
     network_exposure,
+    network_wiring,
     performance_scaling,
     references_undefined,
     secrets_management,
@@ -54,6 +55,7 @@ REGISTRY: tuple[Grader, ...] = (
     performance_scaling.GRADER,
     dependency_ordering.GRADER,
     iam_missing_permissions.GRADER,
+    network_wiring.GRADER,
 )
 
 __all__ = [
