@@ -13,6 +13,7 @@ from graders import (
     compliance_pci,
     dependency_circular,
     dependency_ordering,
+    env_consistency,
     format_response,
     iam_least_privilege,
     iam_missing_permissions,
@@ -23,6 +24,7 @@ from graders import (
     performance_scaling,
     references_undefined,
     secrets_management,
+    sizing_environment,
     structure_single_file,
     syntax_parse,
     tls_certificate,
@@ -56,6 +58,8 @@ REGISTRY: tuple[Grader, ...] = (
     dependency_ordering.GRADER,
     iam_missing_permissions.GRADER,
     network_wiring.GRADER,
+    env_consistency.GRADER,
+    sizing_environment.GRADER,
 )
 
 __all__ = [
