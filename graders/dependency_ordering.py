@@ -5,7 +5,8 @@ Hidden dependencies checked: an ECS service attached to a target group before
 a listener forwards to it; a Lambda function created before its role's policy
 attachments; a NAT gateway before the VPC's internet gateway; an API Gateway
 deployment before its methods and integrations; an HTTPS listener on a
-certificate that is not validated yet. Waiting may come from a reference or a
+certificate that is not validated yet; a CloudTrail trail before the bucket
+policy that lets it write. Waiting may come from a reference or a
 ``depends_on``, directly or through other objects.
 """
 
@@ -65,6 +66,7 @@ def check(answer: Answer) -> Iterator[Finding]:
         yield from _nat_gateways(module, waits)
         yield from _deployments(module, waits)
         yield from _listeners(module, waits)
+        yield from _trails(module, waits)
 
 
 def _services(config: Configuration, waits: _Waits) -> Iterator[Finding]:
@@ -158,6 +160,23 @@ def _listeners(config: Configuration, waits: _Waits) -> Iterator[Finding]:
                 listener,
                 f"{listener.address} can be created before "
                 f"{sorted(certs)[0]} is validated",
+                hint=FIX,
+            )
+
+
+def _trails(config: Configuration, waits: _Waits) -> Iterator[Finding]:
+    """CloudTrail checks its bucket's policy when the trail is created."""
+    policies = config.resources("aws_s3_bucket_policy")
+    for trail in config.resources("aws_cloudtrail"):
+        assert trail.block is not None
+        buckets = set(referenced(trail.block.get("s3_bucket_name"), "aws_s3_bucket."))
+        needed = {p.address for p in policies if buckets & set(p.references)}
+        if needed and not waits(trail, needed):
+            yield Finding.at(
+                trail,
+                f"{trail.address} can be created before its "
+                f"bucket policy ({sorted(needed)[0]}) lets CloudTrail "
+                "write",
                 hint=FIX,
             )
 

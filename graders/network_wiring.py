@@ -90,13 +90,34 @@ def _databases(
                         "application's security group",
                         hint="Use security_groups / referenced_security_group_id.",
                     )
-            if ingress and isinstance(port, int) and not _admits(ingress, port):
+            if not isinstance(port, int):
+                continue
+            if ingress and not _admits(ingress, port):
                 yield Finding.at(
                     db,
                     f"{db.address} listens on {port}, but {group} "
-                    f"admits other ports only",
+                    "admits other ports only",
                     hint=f"Admit port {port} from the application.",
                 )
+            else:
+                yield from _wrong_ports(db, group, ingress, port)
+
+
+def _wrong_ports(
+    db: Declared, group: str, ingress: list[Rule], port: int
+) -> Iterator[Finding]:
+    """Each rule admitting a peer into the database's group must use its port."""
+    for rule in ingress:
+        if rule.peers and not _admits([rule], port):
+            low, high = rule.ports() or (0, 0)
+            shown = str(low) if low == high else f"{low}-{high}"
+            yield Finding.at(
+                rule.owner,
+                f"{rule.owner.address} admits "
+                f"{', '.join(rule.peers)} into {group} on {shown}, but "
+                f"{db.address} listens on {port}",
+                hint=f"Admit port {port}.",
+            )
 
 
 def _services(

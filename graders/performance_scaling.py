@@ -10,12 +10,15 @@ connection pooling (RDS Proxy); a task that asks for caching needs a cache
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
 from graders.evaluation import as_bool, value
 from harness.answer import Answer
 from harness.config.configuration import Configuration
+from harness.config.expr import Traversal, walk
 
+_ENDPOINTS = {"address", "endpoint", "reader_endpoint"}
 _CACHES = (
     "aws_elasticache_cluster",
     "aws_elasticache_replication_group",
@@ -88,6 +91,16 @@ def _groups(config: Configuration) -> Iterator[Finding]:
 def _pooling(modules: list[Configuration]) -> Iterator[Finding]:
     functions = [f for m in modules for f in m.resources("aws_lambda_function")]
     proxies = [p for m in modules for p in m.resources("aws_db_proxy")]
+    if proxies:
+        # a rotation function must reach the database itself to change its password
+        rotation = {
+            a
+            for m in modules
+            for r in m.resources("aws_secretsmanager_secret_rotation")
+            for a in r.references
+            if a.startswith("aws_lambda_function.")
+        }
+        yield from _bypassing([f for f in functions if f.address not in rotation])
     if not functions or proxies:
         return
     for module in modules:
@@ -108,6 +121,35 @@ def _pooling(modules: list[Configuration]) -> Iterator[Finding]:
                     "connection pooling; bursts exhaust its connections",
                     hint="Put an aws_db_proxy in front of the database.",
                 )
+
+
+def _bypassing(functions: list) -> Iterator[Finding]:
+    """Functions handed a database's own endpoint while a proxy exists."""
+    for function in functions:
+        direct = sorted(_database_endpoints(function))
+        if direct:
+            yield Finding.at(
+                function,
+                f"{function.address} connects to {direct[0]} "
+                "directly, bypassing the RDS Proxy",
+                hint="Give the function the proxy's endpoint.",
+            )
+
+
+def _database_endpoints(function: Any) -> set[str]:
+    found: set[str] = set()
+    environment = function.block.nested("environment") if function.block else []
+    for block in environment:
+        for _, expr in block.expressions():
+            for node, _ in walk(expr):
+                if isinstance(node, Traversal) and node.root in (
+                    "aws_db_instance",
+                    "aws_rds_cluster",
+                ):
+                    path = node.attr_path()
+                    if len(path) >= 2 and path[1] in _ENDPOINTS:
+                        found.add(f"{node.root}.{path[0]}")
+    return found
 
 
 def _has_cache(modules: list[Configuration]) -> bool:

@@ -35,6 +35,7 @@ _PREVIOUS_GENERATION = re.compile(
 _SIZES = ["nano", "micro", "small", "medium", "large", "xlarge"]
 _REDUNDANCY = {"multi_az"}
 _LARGER_IS_MORE = {
+    "retention_in_days",
     "desired_count",
     "min_size",
     "max_size",

@@ -35,6 +35,7 @@ def check(answer: Answer) -> Iterator[Finding]:
         "aws_lb_listener",
         "aws_alb_listener",
         "aws_cloudfront_distribution",
+        "aws_db_proxy",
     )
     if not any(m.resources(*kinds) for m in modules):
         raise CouldNotJudge("the answer has no certificates, listeners or CDN")
@@ -42,6 +43,7 @@ def check(answer: Answer) -> Iterator[Finding]:
         yield from _certificates(module)
         yield from _listeners(module)
         yield from _cloudfront(module)
+        yield from _proxies(module)
 
 
 def _certificates(config: Configuration) -> Iterator[Finding]:
@@ -209,6 +211,17 @@ def _cloudfront(config: Configuration) -> Iterator[Finding]:
                     "(viewer_protocol_policy = allow-all)",
                     hint='Use "redirect-to-https".',
                 )
+
+
+def _proxies(config: Configuration) -> Iterator[Finding]:
+    for proxy in config.resources("aws_db_proxy"):
+        if as_bool(value(proxy.block, "require_tls")) is not True:
+            yield Finding.at(
+                proxy,
+                f"{proxy.address} accepts connections without TLS "
+                "(require_tls is not true)",
+                hint="Set require_tls = true.",
+            )
 
 
 GRADER = Grader(
