@@ -23,7 +23,7 @@ from graders.base import CouldNotJudge, Finding, Grader, Severity
 from graders.evaluation import environment_scope, environment_variable
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import UNKNOWN, Scope, to_data
+from harness.config.expr import UNKNOWN, Opaque, Scope, to_data
 from harness.config.model import Block, Declared
 
 SIZING = frozenset(
@@ -70,6 +70,8 @@ SIZING = frozenset(
         "capacity",
         "weight",
         "base",
+        "automatic_failover_enabled",
+        "multi_az_enabled",
         "min_healthy_percent",
         "max_percent",
         "ephemeral_storage",
@@ -150,8 +152,10 @@ def _arguments(
             continue
         # computed parts stay as their expression text, equal in every environment
         raw = {env: to_data(attr.expr, scope) for env, scope in scopes.items()}
-        if _numeric_sizing(name, raw.values()):
-            continue
+        if _numeric_sizing(name, raw.values()) or any(
+            isinstance(v, Opaque) for v in raw.values()
+        ):
+            continue  # sizing, or a value some environment does not determine
         values = {env: _normal(raw[env], tuple(raw), name) for env in raw}
         if UNKNOWN in values.values() or len(set(values.values())) < 2:
             continue

@@ -143,13 +143,27 @@ def _database_credentials(config: Configuration) -> Iterator[Finding]:
         password = block.get("password") or block.get("master_password")
         if password is None:
             continue
-        if not any(r.startswith(_GENERATED) for r in references(password)):
+        if not any(r.startswith(_GENERATED) for r in _origins(config, password)):
             yield Finding.at(
                 db,
                 f"{db.address}: the master password is not generated "
                 f"({password.text[:60]})",
                 hint="Use random_password or manage_master_user_password.",
             )
+
+
+def _origins(config: Configuration, expr: Any) -> set[str]:
+    """References of an expression, followed through locals to their sources."""
+    found, stack = set(), list(references(expr))
+    while stack:
+        ref = stack.pop()
+        if ref in found:
+            continue
+        found.add(ref)
+        local = config.objects.get(ref) if ref.startswith("local.") else None
+        if local is not None:
+            stack.extend(local.references)
+    return found
 
 
 def _secret_settings(config: Configuration, answer: Answer) -> Iterator[Finding]:
