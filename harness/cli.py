@@ -298,21 +298,44 @@ def _count_errors(board: dict[str, Any]) -> int:
     )
 
 
+# beyond this many failure modes a column each no longer fits a terminal
+WIDE_TABLE_MODES = 6
+
+
 def leaderboard_table(board: dict[str, Any]) -> Table:
+    """The leaderboard: a column per mode when few, else the modes each fails."""
+    modes = list(board.get("modes", ()))
+    per_mode = len(modes) <= WIDE_TABLE_MODES
     table = Table(title="Leaderboard", show_lines=False)
     table.add_column("#", justify="right")
-    table.add_column("model")
+    table.add_column("model", no_wrap=True)
     table.add_column("answers", justify="right")
     table.add_column("score", justify="right")
-    for mode in board.get("modes", ()):
+    for mode in modes if per_mode else ():
         table.add_column(mode, justify="right")
+    if not per_mode:
+        table.add_column("modes passed", justify="right")
+        table.add_column("failing modes (answers failing)")
     for rank, row in enumerate(board.get("models", ()), start=1):
         score = "n/a" if row["score"] is None else f"{row['score']:.3f}"
-        cells = [_mode_cell(row["modes"].get(m)) for m in board["modes"]]
-        table.add_row(
-            str(rank), escape(row["model"]), str(row["answers"]), score, *cells
-        )
+        head = [str(rank), escape(row["model"]), str(row["answers"]), score]
+        if per_mode:
+            table.add_row(*head, *(_mode_cell(row["modes"].get(m)) for m in modes))
+        else:
+            table.add_row(*head, *_summary_cells(row, modes))
     return table
+
+
+def _summary_cells(row: dict[str, Any], modes: list[str]) -> list[str]:
+    tallies = [row["modes"].get(m) for m in modes]
+    judged = [t for t in tallies if t and t["rate"] is not None]
+    clean = sum(1 for t in judged if t["fail"] == 0)
+    failing = sorted(((t["fail"], m) for m, t in zip(modes, tallies, strict=True)
+                      if t and t["fail"]), reverse=True)
+    listed = ", ".join(f"{m} ({n})" for n, m in failing[:4])
+    more = f" +{len(failing) - 4} more" if len(failing) > 4 else ""
+    return [f"{clean}/{len(judged)}", f"[red]{escape(listed)}[/]{more}" if listed
+            else "[green]none[/]"]
 
 
 def _mode_cell(mode: dict[str, Any] | None) -> str:
