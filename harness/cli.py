@@ -129,7 +129,13 @@ def _add_grade(commands: Any) -> None:
         "get constraints inferred from the prompt, written to "
         "constraints.jsonl in the run folder.",
     )
-    grade.add_argument("--responses", type=Path, required=True, metavar="FILE")
+    grade.add_argument(
+        "--responses",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="a JSONL file of answers, or a run folder to re-grade",
+    )
     _add_output_options(grade)
     grade.set_defaults(handler=cmd_grade)
 
@@ -237,6 +243,8 @@ def _validate(settings: Settings, base_url: str | None) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    if args.responses.is_dir() and (args.responses / "responses.jsonl").is_file():
+        args.responses = args.responses / "responses.jsonl"  # re-grade a run
     if not args.responses.is_file():
         raise UserError(f"{args.responses} is not a file; pass a JSONL file of answers")
     _configure_cache(args)
@@ -330,12 +338,20 @@ def _summary_cells(row: dict[str, Any], modes: list[str]) -> list[str]:
     tallies = [row["modes"].get(m) for m in modes]
     judged = [t for t in tallies if t and t["rate"] is not None]
     clean = sum(1 for t in judged if t["fail"] == 0)
-    failing = sorted(((t["fail"], m) for m, t in zip(modes, tallies, strict=True)
-                      if t and t["fail"]), reverse=True)
+    failing = sorted(
+        (
+            (t["fail"], m)
+            for m, t in zip(modes, tallies, strict=True)
+            if t and t["fail"]
+        ),
+        reverse=True,
+    )
     listed = ", ".join(f"{m} ({n})" for n, m in failing[:4])
     more = f" +{len(failing) - 4} more" if len(failing) > 4 else ""
-    return [f"{clean}/{len(judged)}", f"[red]{escape(listed)}[/]{more}" if listed
-            else "[green]none[/]"]
+    return [
+        f"{clean}/{len(judged)}",
+        f"[red]{escape(listed)}[/]{more}" if listed else "[green]none[/]",
+    ]
 
 
 def _mode_cell(mode: dict[str, Any] | None) -> str:

@@ -113,11 +113,13 @@ def _infer_single_file(prompt: str, sources: dict[str, str]) -> str | None:
     for m in _SINGLE_FILE.finditer(prompt):
         if re.search(r"\bper\s+file|\bfiles\b", m.group(0), re.I):
             continue
-        sentence_start = max(prompt.rfind(".", 0, m.start()),
-                             prompt.rfind("\n", 0, m.start())) + 1
+        sentence_start = (
+            max(prompt.rfind(".", 0, m.start()), prompt.rfind("\n", 0, m.start())) + 1
+        )
         sentence = prompt[sentence_start : m.end() + 60].split("\n")[0]
         if not _ABOUT_CODE.search(sentence) or _NEGATED.search(
-                prompt[sentence_start : m.start()]):
+            prompt[sentence_start : m.start()]
+        ):
             continue
         window = prompt[m.start() : m.end() + 60].split("\n\n")[0]
         names = list(_TF_NAME.finditer(window))

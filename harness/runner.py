@@ -44,6 +44,7 @@ class Outcome:
     answers: int = 0
     failed_calls: int = 0
     problems: list[str] = field(default_factory=list)
+    usage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _manifest(command: str, settings: dict[str, Any], extra: dict[str, Any]) -> dict:
@@ -107,6 +108,10 @@ def _ask(
                     **{k: v for k, v in response.to_dict().items() if k != "text"},
                 }
                 store.append("responses.jsonl", record)
+                if response.usage or response.latency_s is not None:
+                    outcome.usage.setdefault(responder.name, []).append(
+                        {"usage": response.usage, "latency_s": response.latency_s}
+                    )
                 if tick:
                     tick(f"{responder.name} · {task.id}")
                 if response.error or response.text is None:
@@ -144,7 +149,7 @@ def _grade(
         outcome.answers += 1
         if tick and records:
             tick(f"graded {records[0]['model']}")
-    board = leaderboard.build(all_grades)
+    board = leaderboard.build(all_grades, outcome.usage)
     store.write_json("leaderboard.json", board)
     store.write_text("leaderboard.md", leaderboard.to_markdown(board))
     store.close()
@@ -153,10 +158,11 @@ def _grade(
 
 
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("task_id", "model", "sample", "failure_mode", "verdict")
+    keys = ("task_id", "model", "sample", "failure_mode", "verdict", "severity")
     slim = {k: record[k] for k in keys}
     slim["no_terraform"] = record["failure_mode"] == "syntax.parse" and any(
-        f["message"].startswith("no Terraform found") for f in record["findings"])
+        f["message"].startswith("no Terraform found") for f in record["findings"]
+    )
     return slim
 
 
@@ -193,6 +199,10 @@ def _recorded_jobs(
             continue
         seen.add(key)
         store.append("responses.jsonl", _response_record(recorded))
+        if recorded.usage or recorded.latency_s is not None:
+            outcome.usage.setdefault(recorded.model, []).append(
+                {"usage": recorded.usage, "latency_s": recorded.latency_s}
+            )
         constraints = _constraints_for(recorded, tasks, inferred, store)
         yield Job(
             recorded.task_id,
@@ -205,13 +215,16 @@ def _recorded_jobs(
 
 
 def _response_record(recorded: Recorded) -> dict[str, Any]:
-    return {
+    record = {
         "task_id": recorded.task_id,
         "model": recorded.model,
         "sample": recorded.sample,
         "response": recorded.response,
         "finish_reason": recorded.finish_reason,
     }
+    if recorded.usage or recorded.latency_s is not None:
+        record.update(usage=recorded.usage, latency_s=recorded.latency_s)
+    return record
 
 
 def _constraints_for(

@@ -131,3 +131,25 @@ def test_graders_list_and_check(capsys) -> None:
     assert "dependency.circular" in capsys.readouterr().out
     assert main(["graders", "check"]) == 0
     assert "MISMATCH" not in capsys.readouterr().out
+
+
+def test_regrading_a_run_is_byte_identical(tmp_path: Path) -> None:
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert main(["run", "--out", str(first), "--workers", "1", "--no-cache"]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                "--responses",
+                str(first),
+                "--out",
+                str(again),
+                "--workers",
+                "2",
+                "--no-cache",
+            ]
+        )
+        == 0
+    )
+    for name in ("grades.jsonl", "leaderboard.json", "leaderboard.md"):
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name

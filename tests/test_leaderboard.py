@@ -40,6 +40,7 @@ def test_answer_scores_average_and_refusals_score_zero() -> None:
         "not_applicable": 1,
         "error": 0,
         "rate": 0.0,
+        "interval": (0.0, 0.7935),  # Wilson for 0 passes of 1
     }
     assert rows["refuser"]["modes"]["b"]["rate"] == 1.0
 

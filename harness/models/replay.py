@@ -23,6 +23,8 @@ class Recorded:
     response: str
     prompt: str | None = None
     finish_reason: str | None = None
+    usage: dict[str, int] | None = None
+    latency_s: float | None = None
 
 
 def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
@@ -42,6 +44,10 @@ def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
             response=data["response"],
             prompt=data.get("prompt") if isinstance(data.get("prompt"), str) else None,
             finish_reason=_LENGTH_REASONS.get(finish, finish),
+            usage=data["usage"] if isinstance(data.get("usage"), dict) else None,
+            latency_s=data.get("latency_s")
+            if isinstance(data.get("latency_s"), (int, float))
+            else None,
         )
     if count == 0:
         problems.append(f"{path}: no answers to grade")
