@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_grade(commands)
     _add_inspect(commands)
     _add_graders(commands)
+    _add_compare(commands)
     return parser
 
 
@@ -190,6 +191,39 @@ def _add_graders(commands: Any) -> None:
     )
     graders.add_argument("action", nargs="?", choices=("list", "check"), default="list")
     graders.set_defaults(handler=cmd_graders)
+
+
+def _add_compare(commands: Any) -> None:
+    compare = commands.add_parser(
+        "compare",
+        help="compare two runs and fail on a regression",
+        description="Pair the answers of two runs by model, task and sample and "
+        "compare each failure mode's pass rate with an exact McNemar "
+        "test. Exit 0 when nothing regressed, 1 when a mode got "
+        "significantly worse (or worse by more than --max-drop), 2 for "
+        "bad input.",
+    )
+    compare.add_argument("run_a", type=Path, metavar="RUN_A", help="the baseline run")
+    compare.add_argument("run_b", type=Path, metavar="RUN_B", help="the new run")
+    compare.add_argument(
+        "--alpha", type=float, default=0.05, help="significance level (default 0.05)"
+    )
+    compare.add_argument(
+        "--max-drop",
+        type=float,
+        metavar="RATE",
+        help="also fail when a pass rate drops by more than this (0.05 = five points)",
+    )
+    compare.add_argument(
+        "--format",
+        choices=("table", "md", "json"),
+        default="table",
+        help="md prints a table for a pull-request comment",
+    )
+    compare.add_argument(
+        "--junit", type=Path, metavar="FILE", help="also write JUnit XML for CI systems"
+    )
+    compare.set_defaults(handler=cmd_compare)
 
 
 # -- run and grade -------------------------------------------------------------
@@ -359,6 +393,68 @@ def _mode_cell(mode: dict[str, Any] | None) -> str:
         return "[dim]n/a[/]"
     colour = "green" if mode["fail"] == 0 else "red" if mode["pass"] == 0 else "yellow"
     return f"[{colour}]{mode['pass']}/{mode['pass'] + mode['fail']}[/]"
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from harness.compare import compare, to_junit, to_markdown
+
+    for run in (args.run_a, args.run_b):
+        if not run.is_dir():
+            raise UserError(f"{run} is not a run folder")
+    if not 0 < args.alpha < 1:
+        raise UserError(f"--alpha must be between 0 and 1, not {args.alpha}")
+    result = compare(args.run_a, args.run_b, args.alpha, args.max_drop)
+    if args.junit:
+        args.junit.write_bytes(to_junit(result))
+    if args.format == "md":
+        console.print(to_markdown(result), markup=False, highlight=False)
+    elif args.format == "json":
+        console.print_json(
+            json.dumps(
+                {
+                    "regressions": [m.mode for m in result.regressions],
+                    "modes": [{**vars(m), "change": m.change} for m in result.modes],
+                }
+            )
+        )
+    else:
+        console.print(_comparison_table(result))
+    return EXIT_PROBLEMS if result.regressions else EXIT_OK
+
+
+def _comparison_table(result: Any) -> Table:
+    table = Table(title=f"{result.run_a.name} → {result.run_b.name}")
+    for column in (
+        "failure mode",
+        "pairs",
+        "before",
+        "after",
+        "change",
+        "worse",
+        "better",
+        "p",
+    ):
+        table.add_column(
+            column, justify="left" if column == "failure mode" else "right"
+        )
+    for m in result.modes:
+        change = "n/a" if m.change is None else f"{m.change:+.1%}"
+        name = f"[red]{m.mode} (regression)[/]" if m.regression else m.mode
+        table.add_row(
+            name,
+            str(m.pairs),
+            _percent(m.rate_a),
+            _percent(m.rate_b),
+            change,
+            str(m.worse),
+            str(m.better),
+            f"{m.p_value:.3g}",
+        )
+    return table
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
 
 
 # -- inspect and graders ---------------------------------------------------------
