@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_inspect(commands)
     _add_graders(commands)
     _add_compare(commands)
+    _add_report(commands)
     return parser
 
 
@@ -164,6 +165,11 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--no-cache", action="store_true", help="parse and grade everything afresh"
     )
+    command.add_argument(
+        "--no-report",
+        action="store_true",
+        help="skip writing report.html and report.md into the run folder",
+    )
 
 
 def _add_inspect(commands: Any) -> None:
@@ -226,6 +232,23 @@ def _add_compare(commands: Any) -> None:
     compare.set_defaults(handler=cmd_compare)
 
 
+def _add_report(commands: Any) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML and Markdown report of a run",
+        description="Write report.html (opens without network, shows model output "
+        "as text) and report.md for a run folder.",
+    )
+    report.add_argument("run", type=Path, metavar="RUN")
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="where to write (default: the run folder)",
+    )
+    report.set_defaults(handler=cmd_report)
+
+
 # -- run and grade -------------------------------------------------------------
 
 
@@ -260,7 +283,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = RunStore(args.out or new_run_dir(suite.name))
     with _progress(total * 2) as tick:
         outcome = run_benchmark(tasks, responders, settings, store, tick)
-    return _report(outcome)
+    return _report(outcome, not args.no_report)
 
 
 def _validate(settings: Settings, base_url: str | None) -> None:
@@ -287,7 +310,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         outcome = grade_responses(
             args.responses, all_tasks(), store, max(1, args.workers), tick
         )
-    return _report(outcome)
+    return _report(outcome, not args.no_report)
 
 
 class _progress:
@@ -317,7 +340,7 @@ class _progress:
         self.bar.stop()
 
 
-def _report(outcome: Outcome) -> int:
+def _report(outcome: Outcome, write_html: bool = True) -> int:
     console.print(leaderboard_table(outcome.board))
     for problem in outcome.problems[:20]:
         errors.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False)
@@ -326,6 +349,11 @@ def _report(outcome: Outcome) -> int:
     grader_errors = _count_errors(outcome.board)
     if grader_errors:
         errors.print(f"[red]{grader_errors} grader errors[/] (see grades.jsonl)")
+    if write_html and outcome.answers:
+        from harness.report import write_report
+
+        html, _ = write_report(outcome.directory)
+        console.print(f"report: [bold]{escape(str(html))}[/]", highlight=False)
     console.print(
         f"{outcome.answers} answers graded; results in "
         f"[bold]{escape(str(outcome.directory))}[/]",
@@ -393,6 +421,19 @@ def _mode_cell(mode: dict[str, Any] | None) -> str:
         return "[dim]n/a[/]"
     colour = "green" if mode["fail"] == 0 else "red" if mode["pass"] == 0 else "yellow"
     return f"[{colour}]{mode['pass']}/{mode['pass'] + mode['fail']}[/]"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from harness.report import write_report
+
+    if not args.run.is_dir():
+        raise UserError(f"{args.run} is not a run folder")
+    html, markdown = write_report(args.run, args.out)
+    console.print(
+        f"report written: {escape(str(html))} and {escape(str(markdown))}",
+        highlight=False,
+    )
+    return EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
