@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_graders(commands)
     _add_compare(commands)
     _add_report(commands)
+    _add_export(commands)
     return parser
 
 
@@ -109,6 +110,19 @@ def _add_run(commands: Any) -> None:
         action="append",
         metavar="ID",
         help="task id; repeatable, replaces the suite's tasks",
+    )
+    run.add_argument(
+        "--tasks-from",
+        metavar="SOURCE",
+        help="load tasks from a Parquet, CSV or JSONL file, or a hub dataset name "
+        "(online), instead of prompts/",
+    )
+    run.add_argument(
+        "--columns",
+        default="prompt=prompt",
+        metavar="MAP",
+        help="with --tasks-from: id=COL,prompt=COL,reference=COL (default "
+        "prompt=prompt)",
     )
     run.add_argument("--samples", type=int, help="answers per task and model")
     run.add_argument("--temperature", type=float)
@@ -249,6 +263,22 @@ def _add_report(commands: Any) -> None:
     report.set_defaults(handler=cmd_report)
 
 
+def _add_export(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a run as a Hugging Face dataset (Parquet and a card)",
+        description="Write one row per answer with its verdicts and findings to "
+        "DIR/data.parquet with a dataset card, and optionally push it "
+        "to the hub (needs HF_TOKEN and network).",
+    )
+    export.add_argument("run", type=Path, metavar="RUN")
+    export.add_argument("--to", type=Path, required=True, metavar="DIR")
+    export.add_argument(
+        "--push-to-hub", metavar="NAME", help="publish as this dataset (owner/name)"
+    )
+    export.set_defaults(handler=cmd_export)
+
+
 # -- run and grade -------------------------------------------------------------
 
 
@@ -259,7 +289,12 @@ def _configure_cache(args: argparse.Namespace) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     _configure_cache(args)
     suite = load_suite(args.benchmark)
-    tasks = select(all_tasks(), args.task or suite.tasks)
+    if args.tasks_from:
+        from harness.datasets_io import load_tasks, parse_mapping
+
+        tasks = load_tasks(args.tasks_from, parse_mapping(args.columns))
+    else:
+        tasks = select(all_tasks(), args.task or suite.tasks)
     settings = Settings(
         benchmark=suite.name,
         samples=suite.samples if args.samples is None else args.samples,
@@ -421,6 +456,19 @@ def _mode_cell(mode: dict[str, Any] | None) -> str:
         return "[dim]n/a[/]"
     colour = "green" if mode["fail"] == 0 else "red" if mode["pass"] == 0 else "yellow"
     return f"[{colour}]{mode['pass']}/{mode['pass'] + mode['fail']}[/]"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from harness.datasets_io import export_run, push
+
+    if not args.run.is_dir():
+        raise UserError(f"{args.run} is not a run folder")
+    data = export_run(args.run, args.to)
+    console.print(f"dataset written: {escape(str(data))}", highlight=False)
+    if args.push_to_hub:
+        push(args.to, args.push_to_hub)
+        console.print(f"pushed to {escape(args.push_to_hub)}", highlight=False)
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:

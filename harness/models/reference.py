@@ -24,6 +24,8 @@ class ReferenceResponder:
         self.name = f"reference:{variant}"
 
     def covers(self, task: Task) -> bool:
+        if not task.reference:
+            return False  # a task loaded without a reference solution
         return self.variant == IDEAL or _flaw(task, self.variant) is not None
 
     def respond(self, task: Task, sample: int) -> Response:

@@ -1,0 +1,187 @@
+"""Runs out to Hugging Face datasets, and tasks in from them.
+
+A run exports as one row per answer (its text, its verdict on every failure
+mode and its findings) in Parquet, with a dataset card describing the fields
+and the failure modes. Tasks load from a local Parquet, CSV or JSON Lines file,
+or from a dataset on the hub when online, through a column mapping such as
+``id=task_id,prompt=prompt,reference=reference``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from graders import catalog
+from harness.constraints import infer
+from harness.errors import UserError
+from harness.report import load_run
+from harness.tasks import Task
+
+_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "json"}
+
+
+def export_run(run_folder: Path, target: Path) -> Path:
+    """Write the run as ``data.parquet`` and a ``README.md`` card; return the file."""
+    from datasets import Dataset
+
+    run = load_run(run_folder)
+    modes = run.board["modes"]
+    rows = []
+    for key in sorted(run.grades):
+        model, task, sample = key
+        verdicts = {r["failure_mode"]: r for r in run.grades[key]}
+        rows.append(
+            {
+                "task_id": task,
+                "model": model,
+                "sample": sample,
+                "response": run.responses.get(key, ""),
+                **{
+                    _column(m): verdicts[m]["verdict"] if m in verdicts else None
+                    for m in modes
+                },
+                "findings": json.dumps(
+                    [
+                        {"failure_mode": m, **f}
+                        for m, r in verdicts.items()
+                        for f in r.get("findings", [])
+                    ]
+                ),
+            }
+        )
+    if not rows:
+        raise UserError(f"{run_folder} has no graded answers to export")
+    target.mkdir(parents=True, exist_ok=True)
+    data = target / "data.parquet"
+    Dataset.from_list(rows).to_parquet(str(data))
+    (target / "README.md").write_text(
+        _card(run_folder.name, modes, len(rows)), encoding="utf-8"
+    )
+    return data
+
+
+def _column(mode: str) -> str:
+    return mode.replace(".", "__")
+
+
+def _card(name: str, modes: list[str], count: int) -> str:
+    entries = catalog()
+    lines = [
+        "---",
+        "license: other",
+        "tags: [terraform, infrastructure-as-code, llm-evaluation]",
+        "---",
+        "",
+        f"# iacbench run {name}",
+        "",
+        f"{count} model answers to infrastructure-as-code tasks, graded by iacbench "
+        "on documented failure modes. One row per answer.",
+        "",
+        "## Fields",
+        "",
+        "- `task_id`, `model`, `sample`: which answer this is.",
+        "- `response`: the model's answer, as text (never executed).",
+        "- `findings`: JSON list of findings (`failure_mode`, `message`, `file`, "
+        "`line`, `address`, `hint`).",
+        "- one column per failure mode (dots written as `__`), holding `pass`, "
+        "`fail`, `not_applicable` or `error`.",
+        "",
+        "## Failure modes",
+        "",
+    ]
+    for mode in modes:
+        entry = entries.get(mode, {})
+        lines.append(
+            f"- `{_column(mode)}` ({entry.get('severity', '?')}): "
+            f"{entry.get('checks', '')}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def push(folder: Path, name: str) -> None:
+    """Publish an exported folder to the hub; says plainly why when it cannot."""
+    token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
+    if not token:
+        raise UserError(
+            f"cannot push to {name}: set HF_TOKEN to a write token; the "
+            f"dataset is saved in {folder}"
+        )
+    from datasets import Dataset
+
+    try:
+        Dataset.from_parquet(str(folder / "data.parquet")).push_to_hub(
+            name, token=token
+        )
+    except Exception as error:  # noqa: BLE001 - network and auth failures vary
+        raise UserError(
+            f"cannot push to {name}: {type(error).__name__}: "
+            f"{str(error)[:200]}; the dataset is saved in {folder}"
+        ) from None
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """``id=task_id,prompt=question`` into a field-to-column mapping."""
+    mapping = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        field, _, column = part.partition("=")
+        if field not in ("id", "prompt", "reference", "title") or not column:
+            raise UserError(
+                f"--columns {part!r}: use id=, prompt=, reference= or "
+                "title= followed by a column name"
+            )
+        mapping[field] = column
+    if "prompt" not in mapping:
+        raise UserError("--columns needs prompt=COLUMN")
+    return mapping
+
+
+def load_tasks(source: str, mapping: dict[str, str]) -> list[Task]:
+    """Tasks from a local file (Parquet, CSV, JSON Lines) or a hub dataset."""
+    rows = _rows(source)
+    missing = [c for c in mapping.values() if rows and c not in rows[0]]
+    if missing:
+        raise UserError(
+            f"{source} has no column {missing[0]!r}; columns: "
+            f"{', '.join(sorted(rows[0]))}"
+        )
+    return [_task(row, index, mapping) for index, row in enumerate(rows)]
+
+
+def _rows(source: str) -> list[dict[str, Any]]:
+    from datasets import load_dataset
+
+    path = Path(source)
+    try:
+        if path.exists():
+            kind = _FORMATS.get(path.suffix.lower())
+            if kind is None:
+                raise UserError(f"{source}: use a .parquet, .csv, .json or .jsonl file")
+            data = load_dataset(kind, data_files=str(path), split="train")
+        else:
+            data = load_dataset(source, split="train")
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the hub may be unreachable
+        raise UserError(
+            f"cannot load tasks from {source}: {type(error).__name__}: "
+            f"{str(error)[:200]}"
+        ) from None
+    return [dict(row) for row in data]
+
+
+def _task(row: dict[str, Any], index: int, mapping: dict[str, str]) -> Task:
+    prompt = str(row[mapping["prompt"]])
+    task_id = str(row[mapping["id"]]) if "id" in mapping else f"row-{index}"
+    reference = row.get(mapping["reference"]) if "reference" in mapping else None
+    return Task(
+        id=task_id,
+        title=str(row[mapping["title"]]) if "title" in mapping else task_id,
+        version=1,
+        prompt=prompt,
+        system="",
+        reference={"main.tf": str(reference)} if reference else {},
+        constraints=infer(prompt),
+    )

@@ -1,0 +1,114 @@
+"""Runs out to a dataset, and tasks in from a local dataset file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.datasets_io import load_tasks, parse_mapping
+
+
+def test_export_writes_parquet_and_card(tmp_path: Path, monkeypatch) -> None:
+    from datasets import Dataset
+
+    run = tmp_path / "run"
+    assert (
+        main(
+            [
+                "run",
+                "--out",
+                str(run),
+                "--model",
+                "reference:ideal",
+                "--model",
+                "reference:backup.dr",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
+    target = tmp_path / "dataset"
+    assert main(["export", str(run), "--to", str(target)]) == 0
+    rows = Dataset.from_parquet(str(target / "data.parquet")).to_list()
+    assert [(r["model"], r["backup__dr"]) for r in rows] == [
+        ("reference:backup.dr", "fail"),
+        ("reference:ideal", "pass"),
+    ]
+    findings = json.loads(rows[0]["findings"])
+    assert {f["failure_mode"] for f in findings} == {"backup.dr"}
+    card = (target / "README.md").read_text()
+    assert "`backup__dr` (high)" in card
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    assert (
+        main(["export", str(run), "--to", str(target), "--push-to-hub", "me/runs"]) == 2
+    )
+
+
+def test_tasks_load_from_a_local_file_with_a_column_mapping(tmp_path: Path) -> None:
+    source = tmp_path / "tasks.jsonl"
+    rows = [
+        {
+            "key": "bucket",
+            "question": "Create a versioned S3 bucket in a single main.tf file.",
+            "solution": 'resource "aws_s3_bucket" "b" {}\n',
+        },
+        {"key": "queue", "question": "Create an SQS queue.", "solution": ""},
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    tasks = load_tasks(
+        str(source), parse_mapping("id=key,prompt=question,reference=solution")
+    )
+    assert [t.id for t in tasks] == ["bucket", "queue"]
+    assert tasks[0].constraints.single_file == "main.tf"
+    assert tasks[0].reference == {"main.tf": 'resource "aws_s3_bucket" "b" {}\n'}
+    assert tasks[1].reference == {}
+    run = tmp_path / "run"
+    assert (
+        main(
+            [
+                "run",
+                "--tasks-from",
+                str(source),
+                "--columns",
+                "id=key,prompt=question,reference=solution",
+                "--model",
+                "reference:ideal",
+                "--out",
+                str(run),
+                "--no-report",
+            ]
+        )
+        == 0
+    )
+    graded = {
+        json.loads(x)["task_id"]
+        for x in (run / "grades.jsonl").read_text().splitlines()
+    }
+    assert graded == {"bucket"}
+
+
+def test_bad_column_mapping_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="prompt="):
+        parse_mapping("id=key")
+    source = tmp_path / "tasks.csv"
+    source.write_text("key,question\nx,make a bucket\n")
+    assert (
+        main(
+            [
+                "run",
+                "--tasks-from",
+                str(source),
+                "--columns",
+                "prompt=missing",
+                "--model",
+                "reference:ideal",
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 2
+    )
