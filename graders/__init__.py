@@ -23,6 +23,7 @@ from graders import (
     network_wiring,
     performance_scaling,
     references_undefined,
+    requirements_coverage,
     secrets_management,
     sizing_environment,
     structure_single_file,
@@ -60,6 +61,7 @@ REGISTRY: tuple[Grader, ...] = (
     network_wiring.GRADER,
     env_consistency.GRADER,
     sizing_environment.GRADER,
+    requirements_coverage.GRADER,
 )
 
 __all__ = [

@@ -49,6 +49,14 @@ class Finding:
         return cls(message, **extra)
 
 
+@dataclass
+class Measured:
+    """Findings plus numbers a grader measured on the way (such as coverage)."""
+
+    findings: list[Finding]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 class CouldNotJudge(Exception):
     """Raised by a grader when the answer gives it nothing to judge."""
 
@@ -60,7 +68,7 @@ class Grader:
     id: str
     title: str
     severity: Severity
-    check: Callable[[Answer], Iterable[Finding]]
+    check: Callable[[Answer], Iterable[Finding] | Measured]
     version: int = 1
 
 
@@ -71,6 +79,7 @@ class Grade:
     severity: Severity
     findings: list[Finding] = field(default_factory=list)
     reason: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -81,13 +90,19 @@ class Grade:
         }
         if self.reason:
             data["reason"] = self.reason
+        data.update(self.details)
         return data
 
 
 def run_grader(grader: Grader, answer: Answer, strict: bool = False) -> Grade:
     """Apply one grader; a crash is an ``error`` verdict, never a fail."""
+    details: dict[str, Any] = {}
     try:
-        findings = list(grader.check(answer))
+        result = grader.check(answer)
+        if isinstance(result, Measured):
+            findings, details = list(result.findings), dict(result.details)
+        else:
+            findings = list(result)
     except CouldNotJudge as reason:
         return Grade(
             grader.id, Verdict.NOT_APPLICABLE, grader.severity, reason=str(reason)
@@ -98,4 +113,4 @@ def run_grader(grader: Grader, answer: Answer, strict: bool = False) -> Grade:
         message = f"grader crashed: {type(error).__name__}: {error}"
         return Grade(grader.id, Verdict.ERROR, grader.severity, reason=message[:500])
     verdict = Verdict.FAIL if findings else Verdict.PASS
-    return Grade(grader.id, verdict, grader.severity, findings)
+    return Grade(grader.id, verdict, grader.severity, findings, details=details)

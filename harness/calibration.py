@@ -1,7 +1,8 @@
 """Check the graders against each task's reference and documented flaws.
 
 The ideal answer must pass every mode it can be judged on, and each flawed
-answer must fail its own mode and no other.
+answer must fail its own mode and no other, except that a flaw removing a
+property the task requires may also fail requirements coverage.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from rich.table import Table
 from graders import REGISTRY, Verdict, catalog
 from harness.answer import Answer
 from harness.grading import grade_answer
-from harness.models.reference import IDEAL, ReferenceResponder
+from harness.models.reference import IDEAL, PARTIAL, STUB, ReferenceResponder
 from harness.tasks import Task
+
+COVERAGE = "requirements.coverage"
 
 
 @dataclass(frozen=True)
@@ -27,17 +30,24 @@ class CheckResult:
 
     @property
     def expected(self) -> tuple[str, ...]:
+        if self.variant in (STUB, PARTIAL):
+            return (COVERAGE,)
         return () if self.variant == IDEAL else (self.variant,)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.failed == self.expected
+        if self.variant in (STUB, PARTIAL):
+            return not self.errors and COVERAGE in self.failed
+        # a flaw that removes a property the task requires also lowers coverage
+        failed = tuple(m for m in self.failed if m != COVERAGE or not self.expected)
+        return not self.errors and failed == self.expected
 
 
 def check_references(tasks: list[Task]) -> list[CheckResult]:
     results = []
     for task in tasks:
-        for variant in [IDEAL, *(f.mode for f in task.flaws)]:
+        cut_down = [STUB, PARTIAL] if task.constraints.requirements else []
+        for variant in [IDEAL, *(f.mode for f in task.flaws), *cut_down]:
             response = ReferenceResponder(variant).respond(task, 0)
             answer = Answer(response.text or "", task.constraints, task.id)
             grades = grade_answer(answer)

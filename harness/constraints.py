@@ -25,18 +25,21 @@ class Constraints:
     customer_managed_keys: bool = False
     disaster_recovery: bool = False
     caching: bool = False
+    requirements: tuple[dict[str, Any], ...] = ()
     inferred: bool = False
     sources: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["environments"] = list(self.environments)
+        data["requirements"] = list(self.requirements)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Constraints:
         values = dict(data)
         values["environments"] = tuple(values.get("environments", ()))
+        values["requirements"] = tuple(values.get("requirements", ()))
         return cls(**values)
 
 

@@ -3,7 +3,8 @@
 Numbers per model:
 
 * ``score``: the mean, over its answers, of each answer's score: the share of
-  the failure modes judged on that answer (pass or fail) that it passed, and 0
+  the failure modes judged on that answer (pass or fail) that it passed, times
+  the share of the task's requirements it meets when the task states any, and 0
   for an answer with no Terraform at all. Its interval is a 95% bootstrap
   interval that resamples whole tasks.
 * ``clean``: the share of answers with no critical or high finding (and some
@@ -32,18 +33,22 @@ from harness import stats
 SERIOUS = ("critical", "high")
 
 
+COVERAGE = "requirements.coverage"
+
+
 @dataclass
 class _Answer:
     passed: int = 0
     judged: int = 0
     no_terraform: bool = False
     serious: bool = False
+    coverage: float = 1.0
 
     @property
     def score(self) -> float:
         if self.no_terraform or not self.judged:
             return 0.0
-        return self.passed / self.judged
+        return self.passed / self.judged * self.coverage
 
     @property
     def clean(self) -> bool:
@@ -77,6 +82,11 @@ def _add(model: _Model, record: dict[str, Any]) -> None:
     answer = model.answers.setdefault((record["task_id"], record["sample"]), _Answer())
     verdict = record["verdict"]
     model.modes[record["failure_mode"]][verdict] += 1
+    if record["failure_mode"] == COVERAGE:
+        # coverage scales the answer's score instead of counting as one mode
+        if isinstance(record.get("coverage"), (int, float)):
+            answer.coverage = float(record["coverage"])
+        return
     answer.passed += verdict == "pass"
     answer.judged += verdict in ("pass", "fail")
     answer.no_terraform |= bool(record.get("no_terraform"))

@@ -160,6 +160,8 @@ def _grade(
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
     keys = ("task_id", "model", "sample", "failure_mode", "verdict", "severity")
     slim = {k: record[k] for k in keys}
+    if "coverage" in record:
+        slim["coverage"] = record["coverage"]
     slim["no_terraform"] = record["failure_mode"] == "syntax.parse" and any(
         f["message"].startswith("no Terraform found") for f in record["findings"]
     )

@@ -91,13 +91,34 @@ def load_task(spec: Path) -> Task:
         prompt=_read(folder, data["prompt"], spec),
         system=_read(folder, data["system"], spec) if "system" in data else "",
         reference=_reference_files(folder / data["reference"], spec),
-        constraints=Constraints.from_dict(data["constraints"]),
+        constraints=Constraints.from_dict(
+            {**data["constraints"], "requirements": _requirements(data, spec)}
+        ),
         flaws=tuple(
             Flaw(f["mode"], f["description"], tuple(f["edits"]))
             for f in data.get("flaws", ())
         ),
         path=spec,
     )
+
+
+def _requirements(data: dict[str, Any], spec: Path) -> list[dict[str, Any]]:
+    """The task's requirements, each schema checked to be a valid JSON Schema."""
+    found = data.get("requirements", [])
+    ids = [r["id"] for r in found]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise UserError(f"{spec}: requirement id {duplicate!r} is used twice")
+    for requirement in found:
+        if "schema" in requirement:
+            try:
+                jsonschema.Draft202012Validator.check_schema(requirement["schema"])
+            except jsonschema.SchemaError as error:
+                raise UserError(
+                    f"{spec}: requirement {requirement['id']}: the schema "
+                    f"is not valid JSON Schema: {error.message}"
+                ) from None
+    return found
 
 
 def _read(folder: Path, name: str, spec: Path) -> str:

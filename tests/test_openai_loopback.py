@@ -43,7 +43,11 @@ def test_openai_models_are_graded_and_the_key_is_never_written(
     assert code == 0
     grades = [json.loads(x) for x in (out / "grades.jsonl").read_text().splitlines()]
     failed = {(g["model"], g["failure_mode"]) for g in grades if g["verdict"] == "fail"}
-    assert failed == {("openai:lambda.handler", "lambda.handler")}
+    # the handler is also a property the task requires, so coverage drops too
+    assert failed == {
+        ("openai:lambda.handler", "lambda.handler"),
+        ("openai:lambda.handler", "requirements.coverage"),
+    }
     responses = [
         json.loads(x) for x in (out / "responses.jsonl").read_text().split("\n") if x
     ]

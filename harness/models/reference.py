@@ -1,10 +1,14 @@
-"""Built-in responders: the task's reference solution, whole or with one flaw.
+"""Built-in responders: the task's reference solution, whole, flawed or cut down.
 
 ``reference:ideal`` answers with the reference as a Markdown reply. Every flaw
 in a task spec is a responder of its own, named after the failure mode it
 commits (``reference:dependency.circular``): the reference changed by one
 documented edit. Together they keep the graders calibrated: the ideal must pass
 every mode and each flawed answer must fail its own mode and no other.
+
+Two more show that requirement coverage works: ``reference:stub`` answers with
+a minimal valid configuration (one bucket), and ``reference:partial`` with the
+reference missing every third resource.
 """
 
 from __future__ import annotations
@@ -16,6 +20,27 @@ from harness.models.base import Response
 from harness.tasks import Flaw, Task
 
 IDEAL = "ideal"
+STUB = "stub"
+PARTIAL = "partial"
+STUB_ANSWER = {
+    "main.tf": """terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_s3_bucket" "placeholder" {
+  bucket = "placeholder-bucket"
+}
+"""
+}
 
 
 class ReferenceResponder:
@@ -24,13 +49,19 @@ class ReferenceResponder:
         self.name = f"reference:{variant}"
 
     def covers(self, task: Task) -> bool:
+        if self.variant == STUB:
+            return True
         if not task.reference:
             return False  # a task loaded without a reference solution
-        return self.variant == IDEAL or _flaw(task, self.variant) is not None
+        return self.variant in (IDEAL, PARTIAL) or _flaw(task, self.variant) is not None
 
     def respond(self, task: Task, sample: int) -> Response:
         if self.variant == IDEAL:
             return Response(render(task.reference), finish_reason="stop")
+        if self.variant == STUB:
+            return Response(render(STUB_ANSWER), finish_reason="stop")
+        if self.variant == PARTIAL:
+            return Response(render(_partial(task.reference)), finish_reason="stop")
         flaw = _flaw(task, self.variant)
         if flaw is None:
             raise UserError(f"task {task.id!r} has no flaw for {self.variant!r}")
@@ -45,11 +76,30 @@ def _flaw(task: Task, mode: str) -> Flaw | None:
 
 
 def variants(tasks: list[Task]) -> list[str]:
-    """The ideal and every flaw any of the tasks documents, in a stable order."""
+    """The ideal, every flaw the tasks document, the partial and the stub."""
     modes: list[str] = []
     for task in tasks:
         modes += [f.mode for f in task.flaws if f.mode not in modes]
-    return [IDEAL, *modes]
+    return [IDEAL, *modes, PARTIAL, STUB]
+
+
+def _partial(files: dict[str, str]) -> dict[str, str]:
+    """The reference without every third resource block."""
+    from harness.config.source import scan
+
+    cut: dict[str, str] = {}
+    for name, text in files.items():
+        lines = text.split("\n")
+        resources = [
+            c for c in scan(text).chunks if lines[c.line - 1].startswith("resource ")
+        ]
+        dropped = {
+            line for c in resources[2::3] for line in range(c.line, c.end_line + 1)
+        }
+        cut[name] = "\n".join(
+            x for n, x in enumerate(lines, start=1) if n not in dropped
+        )
+    return cut
 
 
 def render(files: dict[str, str], cut_after: str | None = None) -> str:
