@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from harness.service_requirements import infer_requirements
+
 
 @dataclass(frozen=True)
 class Constraints:
@@ -99,8 +101,12 @@ def infer(prompt: str) -> Constraints:
         name: _mentions(prompt, pattern, name, sources)
         for name, pattern in _WANTS.items()
     }
+    requirements = tuple(infer_requirements(prompt))
+    if requirements:
+        sources["requirements"] = ", ".join(r["id"] for r in requirements)
     return Constraints(
         **wants,
+        requirements=requirements,
         single_file=single,
         allow_modules=no_modules is None,
         allow_external_files=external is None and single is None,
