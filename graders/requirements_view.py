@@ -75,10 +75,18 @@ def _values(block: Block, scope: Scope) -> dict[str, Any]:
             continue
         if child.type == "dynamic" and child.labels:
             for content in child.blocks_of("content"):
-                values.setdefault(child.labels[0], []).append(_values(content, scope))
+                _append(values, child.labels[0], _values(content, scope))
         else:
-            values.setdefault(child.type, []).append(_values(child, scope))
+            _append(values, child.type, _values(child, scope))
     return values
+
+
+def _append(values: dict[str, Any], name: str, item: dict[str, Any]) -> None:
+    existing = values.setdefault(name, [])
+    if isinstance(existing, list):
+        existing.append(item)
+    else:
+        values[name] = [existing, item]  # an argument and a block of one name
 
 
 def _plain(data: Any) -> Any:
