@@ -24,6 +24,7 @@ from graders import (
     performance_scaling,
     references_undefined,
     requirements_coverage,
+    schema_validity,
     secrets_management,
     sizing_environment,
     structure_single_file,
@@ -62,6 +63,7 @@ REGISTRY: tuple[Grader, ...] = (
     env_consistency.GRADER,
     sizing_environment.GRADER,
     requirements_coverage.GRADER,
+    schema_validity.GRADER,
 )
 
 __all__ = [

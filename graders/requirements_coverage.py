@@ -35,8 +35,11 @@ def check(answer: Answer) -> Measured:
     for requirement in requirements:
         if not _met(config, requirement, views):
             message = f"requirement {requirement['id']} is not met: "
-            findings.append(Finding(message + requirement["text"],
-                                    hint="Build what the task asks for."))
+            findings.append(
+                Finding(
+                    message + requirement["text"], hint="Build what the task asks for."
+                )
+            )
     met = len(requirements) - len(findings)
     return Measured(
         findings,

@@ -1,0 +1,59 @@
+"""The shipped provider schema against real deployed Terraform and the references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graders import by_id, run_grader
+from harness.answer import Answer
+from harness.provider_schema import aws
+from harness.tasks import all_tasks
+from tests.conftest import SHARED
+
+FINALS = (
+    sorted(
+        p
+        for p in (SHARED / "corpus" / "rlhf-tf-dev").iterdir()
+        if (p / "final").is_dir()
+    )
+    if SHARED.exists()
+    else []
+)
+# deployed code the schema rejects, each with the reason it is still rejected
+EXPLAINED = {
+    "Pr7995": {
+        "local.security_group_validation reads "
+        "data.aws_security_group.validation_security_groups.ingress, which "
+        "aws_security_group does not export",
+    },
+}
+
+
+def _findings(files: dict[str, str]) -> set[str]:
+    text = "\n".join(
+        f"**{name}**\n\n```hcl\n{body}\n```\n" for name, body in files.items()
+    )
+    grade = run_grader(by_id("schema.validity"), Answer(text), strict=True)
+    return {f.message for f in grade.findings}
+
+
+def test_schema_records_its_provider_version() -> None:
+    schema = aws()
+    assert schema.version == "5.100.0"
+    assert "aws_db_instance" in schema.resources
+    assert "aws_iam_policy_document" in schema.data_sources
+
+
+@pytest.mark.parametrize("task", sorted(all_tasks()))
+def test_every_reference_is_valid_against_the_schema(task: str) -> None:
+    assert _findings(all_tasks()[task].reference) == set()
+
+
+@pytest.mark.parametrize("folder", FINALS, ids=[p.name for p in FINALS])
+def test_deployed_terraform_is_valid_against_the_schema(folder: Path) -> None:
+    files = {
+        p.name: p.read_text("utf-8") for p in sorted((folder / "final").glob("*.tf"))
+    }
+    assert _findings(files) == EXPLAINED.get(folder.name, set())
