@@ -35,6 +35,14 @@ def shared(*parts: str) -> Path:
     return path
 
 
+def deployed_folders() -> list[Path]:
+    """Reviewed tasks whose deployed Terraform (final/*.tf) is in the corpus."""
+    root = SHARED / "corpus" / "rlhf-tf-dev"
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "final").is_dir())
+
+
 def flagged(mode: str, answer_text: str, **constraints: object) -> list[str]:
     """What a grader flags in an answer: addresses, else file:line, else 'answer'."""
     answer = Answer(answer_text, Constraints.from_dict(constraints))

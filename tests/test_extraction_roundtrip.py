@@ -9,7 +9,7 @@ import pytest
 
 from harness.answer import Answer
 from harness.config.configuration import build
-from tests.conftest import SHARED, shared
+from tests.conftest import deployed_folders, shared
 
 FENCE = "```"
 STYLES: dict[str, Callable[[str, str], str]] = {
@@ -24,15 +24,7 @@ STYLES: dict[str, Callable[[str, str], str]] = {
     "info-word": lambda name, text: f"{FENCE}hcl {name}\n{text}{FENCE}\n",
     "first-line-comment": lambda name, text: f"{FENCE}hcl\n# {name}\n{text}{FENCE}\n",
 }
-FINALS = (
-    sorted(
-        p
-        for p in (SHARED / "corpus" / "rlhf-tf-dev").iterdir()
-        if (p / "final").is_dir()
-    )
-    if SHARED.exists()
-    else []
-)
+FINALS = deployed_folders()
 
 
 def _wrap(style: str, files: dict[str, str]) -> str:

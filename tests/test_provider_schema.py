@@ -10,17 +10,9 @@ from graders import by_id, run_grader
 from harness.answer import Answer
 from harness.provider_schema import aws
 from harness.tasks import all_tasks
-from tests.conftest import SHARED
+from tests.conftest import deployed_folders
 
-FINALS = (
-    sorted(
-        p
-        for p in (SHARED / "corpus" / "rlhf-tf-dev").iterdir()
-        if (p / "final").is_dir()
-    )
-    if SHARED.exists()
-    else []
-)
+FINALS = deployed_folders()
 # deployed code the schema rejects, each with the reason it is still rejected
 EXPLAINED = {
     "Pr7995": {
