@@ -1,11 +1,12 @@
 """Cardholder-data controls are missing: data at rest unencrypted, traffic in
 clear text, or no audit trail at all.
 
-At rest: databases, buckets, queues, topics, log groups, volumes, caches and
-streams must enable encryption (customer-managed keys where the task asks for
-them). In transit: load balancers must not forward plain HTTP, caches must
-encrypt connections, and database parameter groups must force TLS when the
-answer configures them. An answer that stores data must keep an audit trail
+At rest: databases, topics, volumes, caches and streams must enable
+encryption, queues must not switch it off, and where the task asks for
+customer-managed keys, databases, buckets, queues and log groups must use one.
+In transit: load balancers must not forward plain HTTP, caches must encrypt
+connections, and database parameter groups must force TLS when the answer
+configures them. An answer that stores data must keep an audit trail
 (CloudTrail or VPC flow logs).
 """
 
@@ -24,7 +25,6 @@ AT_REST: dict[str, tuple[str, object]] = {
     "aws_db_instance": ("storage_encrypted", True),
     "aws_rds_cluster": ("storage_encrypted", True),
     "aws_sns_topic": ("kms_master_key_id", "set"),
-    "aws_cloudwatch_log_group": ("kms_key_id", "set"),
     "aws_ebs_volume": ("encrypted", True),
     "aws_efs_file_system": ("encrypted", True),
     "aws_elasticache_replication_group": ("at_rest_encryption_enabled", True),
@@ -52,6 +52,7 @@ def check(answer: Answer) -> Iterator[Finding]:
     modules = list(answer.config.modules())
     kinds = (
         *AT_REST,
+        "aws_cloudwatch_log_group",
         "aws_s3_bucket",
         "aws_sqs_queue",
         "aws_instance",
@@ -61,8 +62,14 @@ def check(answer: Answer) -> Iterator[Finding]:
     if not any(m.resources(*kinds) for m in modules):
         raise CouldNotJudge("the answer deploys nothing that holds or moves data")
     for module in modules:
-        yield from _at_rest(module, answer.constraints.customer_managed_keys)
-        yield from _buckets(module)
+        cmk = answer.constraints.customer_managed_keys
+        yield from _at_rest(module, cmk)
+        if cmk:
+            # buckets and log groups are encrypted by AWS-owned keys by default;
+            # only a task asking for customer keys makes their absence a finding
+            yield from _buckets(module)
+            yield from _log_groups(module)
+            yield from _queues_without_key(module)
         yield from _queues(module)
         yield from _volumes(module)
         yield from _in_transit(module)
@@ -131,10 +138,34 @@ def _buckets(config: Configuration) -> Iterator[Finding]:
             )
 
 
+def _log_groups(config: Configuration) -> Iterator[Finding]:
+    for group in config.resources("aws_cloudwatch_log_group"):
+        if value(group.block, "kms_key_id") in (None, ""):
+            yield Finding.at(
+                group,
+                f"{group.address} is not encrypted with a "
+                "customer-managed key (no kms_key_id)",
+                hint="Set kms_key_id.",
+            )
+
+
+def _queues_without_key(config: Configuration) -> Iterator[Finding]:
+    for queue in config.resources("aws_sqs_queue"):
+        managed = as_bool(value(queue.block, "sqs_managed_sse_enabled"))
+        if value(queue.block, "kms_master_key_id") is None and managed is not False:
+            yield Finding.at(
+                queue,
+                f"{queue.address} uses SQS-managed keys; the task "
+                "asks for customer-managed keys",
+                hint="Set kms_master_key_id.",
+            )
+
+
 def _queues(config: Configuration) -> Iterator[Finding]:
     for queue in config.resources("aws_sqs_queue"):
         managed = as_bool(value(queue.block, "sqs_managed_sse_enabled"))
-        if value(queue.block, "kms_master_key_id") is None and managed is not True:
+        # queues get SQS-managed encryption unless it is switched off
+        if value(queue.block, "kms_master_key_id") is None and managed is False:
             yield Finding.at(
                 queue,
                 f"{queue.address} sets no encryption "

@@ -59,10 +59,11 @@ def environment_variable(config: Configuration) -> str | None:
 
 
 def environment_scope(config: Configuration, environment: str) -> Scope:
-    """A scope in which the environment variable (and workspace) is ``environment``."""
+    """A scope in which the environment variable and the workspace are
+    ``environment``, inside locals as well."""
     name = environment_variable(config)
     variables = {name: environment} if name else {}
-    return _WorkspaceScope(config, variables, environment)
+    return config.scope(variables, workspace=environment)
 
 
 def prod_scope(config: Configuration, environments: tuple[str, ...] = ()) -> Scope:
@@ -83,20 +84,16 @@ def _prod_key(config: Configuration) -> str | None:
             found = next((k for k in data if k in PROD_NAMES), None)
             if found:
                 return found
-    return "prod" if environment_variable(config) else None
-
-
-class _WorkspaceScope(Scope):
-    def __init__(
-        self, config: Configuration, variables: dict[str, Any], workspace: str
-    ) -> None:
-        self.inner = config.scope(variables)
-        self.workspace = workspace
-
-    def lookup(self, trav: Traversal) -> Any:
-        if trav.root == "terraform" and trav.attr_path()[:1] == ("workspace",):
-            return self.workspace
-        return self.inner.lookup(trav)
+    uses_workspace = any(
+        "terraform.workspace" in e.text
+        for o in config.objects.values()
+        if o.block is not None
+        for _, e in o.block.expressions()
+    ) or any(
+        o.expr is not None and "terraform.workspace" in o.expr.text
+        for o in config.of_kind("local")
+    )
+    return "prod" if environment_variable(config) or uses_workspace else None
 
 
 def referenced(expr: Expr | None, prefix: str) -> Iterator[str]:

@@ -20,14 +20,37 @@ _SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$", re.I)
 FIX = "List the actions the principal needs and scope them to the resources' ARNs."
 
 
+_BROAD_MANAGED = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+
+
 def check(answer: Answer) -> Iterator[Finding]:
     found = statements(answer.config)
-    if not found:
+    attachments = list(_broad_attachments(answer))
+    if not found and not attachments:
         raise CouldNotJudge("the answer has no IAM or resource policies")
+    yield from attachments
     for statement in found:
         if statement.allows:
             yield from _wildcard_actions(statement)
             yield from _open_principal(statement)
+
+
+def _broad_attachments(answer: Answer) -> Iterator[Finding]:
+    """AWS managed policies that grant (nearly) everything, attached to anything."""
+    for module in answer.config.modules():
+        for obj in module.resources():
+            if obj.block is None or not obj.type.startswith("aws_iam_"):
+                continue
+            for name in ("policy_arn", "managed_policy_arns"):
+                expr = obj.block.get(name)
+                text_ = expr.text if expr is not None else ""
+                for policy in _BROAD_MANAGED:
+                    if f"policy/{policy}" in text_:
+                        yield Finding.at(
+                            obj,
+                            f"{obj.address} attaches the AWS managed policy {policy}",
+                            hint=FIX,
+                        )
 
 
 def _on_everything(statement: Statement) -> bool:

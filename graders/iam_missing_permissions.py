@@ -62,7 +62,7 @@ def _covers(resources: tuple[str, ...], target: str) -> bool:
         "aws_ssm_parameter": ":parameter/",
     }.get(kind, "")
     for resource in resources:
-        if resource == "*" or target in resource:
+        if resource == "*" or re.search(re.escape(target) + r"(?![\w-])", resource):
             return True
         if service and service in resource and "*" in resource:
             return True

@@ -33,9 +33,10 @@ _NODE_DEF = (
 )
 _EXTENSIONS = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs")}
 _ENV_READS = {
+    # only reads without a fallback: os.environ.get("X", "d") may stay unset
     "python": re.compile(
-        r"os\.environ(?:\.get)?\s*[\[(]\s*['\"](\w+)['\"]"
-        r"|os\.getenv\(\s*['\"](\w+)['\"]"
+        r"os\.environ\[\s*['\"](\w+)['\"]\s*\]"
+        r"|os\.(?:environ\.get|getenv)\(\s*['\"](\w+)['\"]\s*\)"
     ),
     "nodejs": re.compile(r"process\.env\.(\w+)|process\.env\[\s*['\"](\w+)['\"]"),
 }

@@ -23,10 +23,12 @@ REQUIRED_ALARMS: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {
         ("AWS/ApplicationELB", ("HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"))
     ],
     ("aws_ecs_service",): [("AWS/ECS", ("CPUUtilization",))],
-    ("aws_db_instance", "aws_rds_cluster"): [
+    ("aws_db_instance",): [
         ("AWS/RDS", ("CPUUtilization",)),
-        ("AWS/RDS", ("FreeStorageSpace", "FreeLocalStorage")),
+        ("AWS/RDS", ("FreeStorageSpace",)),
     ],
+    # Aurora storage grows by itself; a cluster is watched by its CPU
+    ("aws_rds_cluster",): [("AWS/RDS", ("CPUUtilization",))],
     ("aws_lambda_function",): [
         ("AWS/Lambda", ("Errors",)),
         ("AWS/Lambda", ("Throttles",)),

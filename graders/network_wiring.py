@@ -3,9 +3,10 @@ instead of the application's security group, or ports disagree along the path.
 
 A database's security group must admit only other security groups (no CIDR
 ranges) and must admit the port the engine listens on. Along the load-balanced
-path of an ECS service, the service's container port must equal the target
-group's port and appear in the container's port mappings, and the service's
-security group must admit it.
+path of an ECS service, the service's container port must appear in the
+container's port mappings, and the service's security group must admit it (ECS
+registers the container port with the target group, whatever port the group
+names).
 """
 
 from __future__ import annotations
@@ -130,7 +131,6 @@ def _services(
             port = as_number(value(lb, "container_port", config.scope()))
             if not isinstance(port, int):
                 continue
-            yield from _target_group(config, service, lb, port)
             yield from _port_mappings(config, service, lb, port)
             for network in block.nested("network_configuration"):
                 for group in sorted(
@@ -145,23 +145,6 @@ def _services(
                             hint=f"Admit port {port} from the load "
                             "balancer's security group.",
                         )
-
-
-def _target_group(
-    config: Configuration, service: Declared, lb: Any, port: int
-) -> Iterator[Finding]:
-    for address in referenced(lb.get("target_group_arn"), "aws_lb_target_group."):
-        group = config.objects.get(address)
-        target_port = as_number(
-            value(group.block if group else None, "port", config.scope())
-        )
-        if isinstance(target_port, int) and target_port != port:
-            yield Finding.at(
-                service,
-                f"{service.address} sends port {port} to "
-                f"{address}, which targets port {target_port}",
-                hint="Use the container port for the target group.",
-            )
 
 
 def _port_mappings(

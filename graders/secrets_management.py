@@ -29,10 +29,12 @@ _SECRET_NAME = re.compile(
 _NOT_SECRET = re.compile(
     r"(?:_arn|_arns|_id|_ids|_name|_names|_length|_ttl|_version|_policy|_rotation|"
     r"_count|_enabled|_type|_prefix|_path|_days|_rule|_min|_max|_format|_field|_key_id"
-    r"|_location|_parameter|_header|_mode|_url|_uri|_source)$|^(?:secret_id|key_name)$",
+    r"|_location|_parameter|_header|_mode|_url|_uri|_source|_seconds|_minutes|_hours"
+    r"|_issuer|_endpoint|_audience|_algorithm|_expiry|_expiration)$"
+    r"|^(?:secret_id|key_name)$",
     re.I,
 )
-_PLACEHOLDER_VALUE = re.compile(r"^(?:arn:|\{\{resolve:|\$\{)", re.I)
+_PLACEHOLDER_VALUE = re.compile(r"^(?:arn:|\{\{resolve:|\$\{|https?://)", re.I)
 # settings such as auth_scheme = "SECRETS" or password_required = "true"
 _SETTING_VALUE = re.compile(r"[A-Z][A-Z_]*|true|false|enabled|disabled|required|none")
 _DATABASES = ("aws_db_instance", "aws_rds_cluster")

@@ -27,7 +27,7 @@ from harness.config.model import Block, Declared
 _CLASS_ARGUMENTS = {"instance_class", "instance_type", "node_type"}
 _VALID_CLASS = re.compile(
     r"^(?:db\.|cache\.)?[a-z][a-z0-9-]*\.(?:[0-9]*x?large|nano|"
-    r"micro|small|medium|metal(?:-\d+xl)?)$"
+    r"micro|small|medium|metal(?:-\d+xl)?)$|^db\.serverless$"
 )
 _PREVIOUS_GENERATION = re.compile(
     r"^(?:db\.|cache\.)?(?:t1|t2|m1|m2|m3|m4|c1|c3|c4|r3|r4|i2|g2|cr1|hs1)\."
@@ -99,7 +99,9 @@ def _classes_and_zero(config: Configuration, obj: Declared) -> Iterator[Finding]
             )
 
 
-def _rank(value: Any) -> Any:
+def _rank(value: Any, name: str = "") -> Any:
+    if name == "retention_in_days" and value == 0:
+        return float("inf")  # 0 keeps logs forever, the longest of all
     if isinstance(value, str) and "." in value:
         size = value.rsplit(".", 1)[-1]
         if size in _SIZES:
@@ -122,7 +124,8 @@ def _prod_not_largest(
         if name not in _LARGER_IS_MORE | _REDUNDANCY | _CLASS_ARGUMENTS:
             continue
         ranks = {
-            env: _rank(evaluate(attr.expr, scope)) for env, scope in scopes.items()
+            env: _rank(evaluate(attr.expr, scope), name)
+            for env, scope in scopes.items()
         }
         if UNKNOWN in ranks.values():
             continue

@@ -463,7 +463,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.run.is_dir():
         raise UserError(f"{args.run} is not a run folder")
-    data = export_run(args.run, args.to)
+    try:
+        data = export_run(args.run, args.to)
+    except OSError as error:
+        raise UserError(
+            f"cannot write the dataset to {args.to}: {error.strerror}"
+        ) from None
     console.print(f"dataset written: {escape(str(data))}", highlight=False)
     if args.push_to_hub:
         push(args.to, args.push_to_hub)
@@ -476,7 +481,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if not args.run.is_dir():
         raise UserError(f"{args.run} is not a run folder")
-    html, markdown = write_report(args.run, args.out)
+    try:
+        html, markdown = write_report(args.run, args.out)
+    except OSError as error:
+        raise UserError(
+            f"cannot write the report to {args.out or args.run}: {error.strerror}"
+        ) from None
     console.print(
         f"report written: {escape(str(html))} and {escape(str(markdown))}",
         highlight=False,
@@ -492,28 +502,40 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise UserError(f"{run} is not a run folder")
     if not 0 < args.alpha < 1:
         raise UserError(f"--alpha must be between 0 and 1, not {args.alpha}")
+    if args.max_drop is not None and not 0 <= args.max_drop <= 1:
+        raise UserError(f"--max-drop must be between 0 and 1, not {args.max_drop}")
     result = compare(args.run_a, args.run_b, args.alpha, args.max_drop)
     if args.junit:
-        args.junit.write_bytes(to_junit(result))
+        try:
+            args.junit.write_bytes(to_junit(result))
+        except OSError as error:
+            raise UserError(
+                f"cannot write --junit {args.junit}: {error.strerror}"
+            ) from None
     if args.format == "md":
         console.print(to_markdown(result), markup=False, highlight=False)
     elif args.format == "json":
         console.print_json(
             json.dumps(
                 {
-                    "regressions": [m.mode for m in result.regressions],
+                    "summary": result.summary(),
+                    "only_a": result.only_a,
+                    "only_b": result.only_b,
+                    "regressions": [[m.model, m.mode] for m in result.regressions],
                     "modes": [{**vars(m), "change": m.change} for m in result.modes],
                 }
             )
         )
     else:
         console.print(_comparison_table(result))
+        console.print(escape(result.summary()), highlight=False)
     return EXIT_PROBLEMS if result.regressions else EXIT_OK
 
 
 def _comparison_table(result: Any) -> Table:
-    table = Table(title=f"{result.run_a.name} → {result.run_b.name}")
+    table = Table(title=f"{escape(result.run_a.name)} → {escape(result.run_b.name)}")
     for column in (
+        "model",
         "failure mode",
         "pairs",
         "before",
@@ -524,12 +546,13 @@ def _comparison_table(result: Any) -> Table:
         "p",
     ):
         table.add_column(
-            column, justify="left" if column == "failure mode" else "right"
+            column, justify="left" if column in ("model", "failure mode") else "right"
         )
     for m in result.modes:
         change = "n/a" if m.change is None else f"{m.change:+.1%}"
         name = f"[red]{m.mode} (regression)[/]" if m.regression else m.mode
         table.add_row(
+            escape(m.model),
             name,
             str(m.pairs),
             _percent(m.rate_a),
@@ -559,7 +582,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     constraints = None
     if args.task:
         constraints = select(all_tasks(), [args.task])[0].constraints
-    report = inspect_answer(text, constraints)
+    try:
+        report = inspect_answer(text, constraints)
+    except RecursionError:
+        raise UserError(
+            f"{args.answer} nests expressions too deeply for the parser"
+        ) from None
     if args.json:
         console.print_json(json.dumps(report))
     else:

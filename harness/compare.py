@@ -1,9 +1,11 @@
 """Compare two runs answer by answer and decide whether the second regressed.
 
-Answers are paired by model, task and sample. For each failure mode the pairs
-both runs judged give each run's pass rate, the change, and an exact McNemar
-test on the pairs that disagree. A mode is a regression when the second run is
-worse with p below ``alpha``, or worse by more than ``max_drop``.
+Answers are paired by model, task and sample, and each model is compared with
+itself. For each model and failure mode the pairs both runs judged give each
+run's pass rate, the change, and an exact McNemar test on the pairs that
+disagree. A mode is a regression for a model when its second run is worse with
+p below ``alpha``, or worse by more than ``max_drop``. Answers only one run has
+are counted and shown.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from typing import Any
 from xml.etree import ElementTree
 
 from harness.errors import UserError
-from harness.records import read_jsonl
+from harness.records import read_grades
 from harness.stats import mcnemar
 
-Key = tuple[str, str, int]
+Key = tuple[str, int]  # task, sample
 
 
 @dataclass
 class ModeChange:
+    model: str
     mode: str
     pairs: int
     rate_a: float | None
@@ -44,25 +47,37 @@ class Comparison:
     run_a: Path
     run_b: Path
     modes: list[ModeChange] = field(default_factory=list)
-    unpaired: int = 0
+    only_a: int = 0
+    only_b: int = 0
 
     @property
     def regressions(self) -> list[ModeChange]:
         return [m for m in self.modes if m.regression]
 
+    def summary(self) -> str:
+        found = (
+            f"{len(self.regressions)} regression(s)"
+            if self.regressions
+            else "no regression"
+        )
+        return (
+            f"{found}; answers only in the baseline: {self.only_a}, only in the "
+            f"new run: {self.only_b}"
+        )
 
-def load_verdicts(run: Path) -> dict[str, dict[Key, str]]:
-    """failure mode -> (model, task, sample) -> verdict, from a run folder."""
+
+def load_verdicts(run: Path) -> dict[tuple[str, str], dict[Key, str]]:
+    """(model, failure mode) -> (task, sample) -> verdict, from a run folder."""
     path = run / "grades.jsonl"
     if not path.is_file():
-        raise UserError(f"{run} is not a run folder (no grades.jsonl)")
-    problems: list[str] = []
-    verdicts: dict[str, dict[Key, str]] = {}
-    for _, record in read_jsonl(path, problems):
-        key = (record["model"], record["task_id"], record["sample"])
-        verdicts.setdefault(record["failure_mode"], {})[key] = record["verdict"]
-    if problems:
-        raise UserError(problems[0])
+        raise UserError(
+            f"{run} is not a run folder (no grades.jsonl); if it was "
+            "interrupted, grade it with iacbench grade --responses RUN"
+        )
+    verdicts: dict[tuple[str, str], dict[Key, str]] = {}
+    for record in read_grades(path):
+        per_mode = verdicts.setdefault((record["model"], record["failure_mode"]), {})
+        per_mode[(record["task_id"], record["sample"])] = record["verdict"]
     return verdicts
 
 
@@ -76,28 +91,34 @@ def _manifest(run: Path) -> dict[str, Any]:
 def check_comparable(run_a: Path, run_b: Path) -> None:
     """Refuse runs graded by different grader versions or on different tasks."""
     a, b = _manifest(run_a), _manifest(run_b)
-    if a.get("graders") != b.get("graders"):
-        graders_a, graders_b = a.get("graders", {}), b.get("graders", {})
-        changed = sorted(
-            m
-            for m in set(graders_a) | set(graders_b)
-            if graders_a.get(m) != graders_b.get(m)
-        )
+    graders_a, graders_b = a.get("graders", {}), b.get("graders", {})
+    changed = sorted(
+        m
+        for m in set(graders_a) | set(graders_b)
+        if graders_a.get(m) != graders_b.get(m)
+    )
+    if changed:
         raise UserError(
             f"the runs were graded by different grader versions "
             f"({', '.join(changed)}); re-grade both with one version "
             "(iacbench grade --responses RUN)"
         )
-    tasks_a, tasks_b = a.get("tasks"), b.get("tasks")
-    if tasks_a is not None and tasks_b is not None:
-        versions_a = {t: v.get("version") for t, v in tasks_a.items()}
-        versions_b = {t: v.get("version") for t, v in tasks_b.items()}
-        if versions_a != versions_b:
-            raise UserError(
-                "the runs used different tasks or task versions "
-                f"({sorted(versions_a)} vs {sorted(versions_b)}); "
-                "compare runs of the same tasks"
-            )
+    tasks_a, tasks_b = a.get("tasks") or {}, b.get("tasks") or {}
+    differing = sorted(
+        t for t in set(tasks_a) & set(tasks_b) if tasks_a[t] != tasks_b[t]
+    )
+    if differing:
+        shown = ", ".join(
+            f"{t} ({_version(tasks_a[t])} vs {_version(tasks_b[t])})" for t in differing
+        )
+        raise UserError(
+            f"the runs used different versions of {shown}; compare runs "
+            "of the same tasks"
+        )
+
+
+def _version(task: dict[str, Any]) -> str:
+    return f"version {task.get('version')}, prompt {task.get('fingerprint', '?')}"
 
 
 def compare(
@@ -105,23 +126,35 @@ def compare(
 ) -> Comparison:
     check_comparable(run_a, run_b)
     a, b = load_verdicts(run_a), load_verdicts(run_b)
-    result = Comparison(run_a, run_b)
-    keys_a = {k for per_mode in a.values() for k in per_mode}
-    keys_b = {k for per_mode in b.values() for k in per_mode}
-    if not keys_a & keys_b:
+    answers_a = {(m, k) for (m, _), per in a.items() for k in per}
+    answers_b = {(m, k) for (m, _), per in b.items() for k in per}
+    if not answers_a & answers_b:
         raise UserError(
             "the runs share no answers (pair by model, task and sample); "
             "compare runs of the same models and tasks"
         )
-    result.unpaired = len(keys_a ^ keys_b)
-    for mode in sorted(set(a) | set(b)):
+    result = Comparison(
+        run_a,
+        run_b,
+        only_a=len(answers_a - answers_b),
+        only_b=len(answers_b - answers_a),
+    )
+    for model, mode in sorted(set(a) | set(b)):
         result.modes.append(
-            _mode_change(mode, a.get(mode, {}), b.get(mode, {}), alpha, max_drop)
+            _mode_change(
+                model,
+                mode,
+                a.get((model, mode), {}),
+                b.get((model, mode), {}),
+                alpha,
+                max_drop,
+            )
         )
     return result
 
 
 def _mode_change(
+    model: str,
     mode: str,
     a: dict[Key, str],
     b: dict[Key, str],
@@ -130,19 +163,19 @@ def _mode_change(
 ) -> ModeChange:
     judged = ("pass", "fail")
     pairs = [k for k in a if k in b and a[k] in judged and b[k] in judged]
-    passes_a = sum(a[k] == "pass" for k in pairs)
-    passes_b = sum(b[k] == "pass" for k in pairs)
     worse = sum(a[k] == "pass" and b[k] == "fail" for k in pairs)
     better = sum(a[k] == "fail" and b[k] == "pass" for k in pairs)
-    rate_a = round(passes_a / len(pairs), 4) if pairs else None
-    rate_b = round(passes_b / len(pairs), 4) if pairs else None
+    rate_a = rate_b = None
+    if pairs:
+        rate_a = round(sum(a[k] == "pass" for k in pairs) / len(pairs), 4)
+        rate_b = round(sum(b[k] == "pass" for k in pairs) / len(pairs), 4)
     p_value = round(mcnemar(worse, better), 6)
-    drop = (rate_a - rate_b) if pairs else 0.0  # type: ignore[operator]
+    drop = rate_a - rate_b if rate_a is not None and rate_b is not None else 0.0
     regression = worse > better and (
         p_value < alpha or (max_drop is not None and drop > max_drop)
     )
     return ModeChange(
-        mode, len(pairs), rate_a, rate_b, worse, better, p_value, regression
+        model, mode, len(pairs), rate_a, rate_b, worse, better, p_value, regression
     )
 
 
@@ -153,31 +186,37 @@ def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def _md(text: str) -> str:
+    return (
+        text.replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace("[", "\\[")
+        .replace("\n", " ")
+    )
+
+
 def to_markdown(result: Comparison) -> str:
     lines = [
         f"**iacbench compare** `{result.run_a.name}` → `{result.run_b.name}`: "
-        + (
-            f"{len(result.regressions)} regression(s)"
-            if result.regressions
-            else "no regression"
-        ),
+        f"{result.summary()}",
         "",
-        "| failure mode | pairs | before | after | change | worse | better | p |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | failure mode | pairs | before | after | change | worse | better "
+        "| p |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in result.modes:
         change = "n/a" if m.change is None else f"{m.change:+.1%}"
         flag = " ⚠️ regression" if m.regression else ""
         lines.append(
-            f"| {m.mode}{flag} | {m.pairs} | {_rate(m.rate_a)} | "
-            f"{_rate(m.rate_b)} | {change} | {m.worse} | {m.better} | "
-            f"{m.p_value:.3g} |"
+            f"| {_md(m.model)} | {m.mode}{flag} | {m.pairs} | "
+            f"{_rate(m.rate_a)} | {_rate(m.rate_b)} | {change} | {m.worse} | "
+            f"{m.better} | {m.p_value:.3g} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def to_junit(result: Comparison) -> bytes:
-    """One test case per failure mode; a regression is a failure."""
+    """One test case per model and failure mode; a regression is a failure."""
     suite = ElementTree.Element(
         "testsuite",
         name="iacbench compare",
@@ -185,9 +224,7 @@ def to_junit(result: Comparison) -> bytes:
         failures=str(len(result.regressions)),
     )
     for m in result.modes:
-        case = ElementTree.SubElement(
-            suite, "testcase", classname="iacbench", name=m.mode
-        )
+        case = ElementTree.SubElement(suite, "testcase", classname=m.model, name=m.mode)
         if m.regression:
             failure = ElementTree.SubElement(case, "failure", message="regression")
             failure.text = (

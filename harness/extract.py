@@ -97,8 +97,8 @@ _LABEL_NAME = re.compile(r"(?:^|[\s`*_:(\"'])(" + _FILENAME + r")(?=$|[\s`*_:),.
 UNFENCED = "(no fence)"
 _CLOSING_LINE = re.compile(r"^}[ \t]*$", re.M)
 _HCL_LINE = re.compile(
-    r'^\s*(?:(?:resource|data)\s+"[\w-]+"\s+"[^"]+"|(?:variable|output|module|provider)'
-    r'\s+"[^"]+"|terraform\s*\{|locals\s*\{)',
+    r'^[ \t]*(?:(?:resource|data)\s+"[\w-]+"\s+"[^"]+"|'
+    r'(?:variable|output|module|provider)\s+"[^"]+"|terraform\s*\{|locals\s*\{)',
     re.M,
 )
 _EXTENSIONS = {
@@ -263,6 +263,10 @@ def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
             break
     else:
         block.name = _default_name(block)
+        if block.kind == "terraform" and not _HCL_LINE.search(block.content):
+            # an unnamed fragment (a "before/after" snippet of arguments) is an
+            # illustration, not part of a file
+            block.kind, block.name = "auxiliary", f"snippet-{block.index + 1}.hcl"
     if block.kind == "terraform" and block.name.endswith(".tfvars"):
         block.kind = "tfvars"
     if block.kind == "auxiliary" and block.name.endswith(".tf") and block.lang == "":

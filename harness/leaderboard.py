@@ -52,7 +52,7 @@ class _Answer:
 
     @property
     def clean(self) -> bool:
-        return not self.no_terraform and not self.serious
+        return not self.no_terraform and not self.serious and self.judged > 0
 
 
 @dataclass

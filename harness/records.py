@@ -45,3 +45,22 @@ def write_line(handle: TextIO, data: dict[str, Any]) -> None:
     line = json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n"
     handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8"))
     handle.flush()
+
+
+GRADE_KEYS = ("task_id", "model", "sample", "failure_mode", "verdict")
+
+
+def read_grades(path: Path) -> Iterator[dict[str, Any]]:
+    """Grade records of a run; a malformed one stops with its file and line."""
+    problems: list[str] = []
+    for number, record in read_jsonl(path, problems):
+        missing = [k for k in GRADE_KEYS if k not in record]
+        if missing:
+            raise UserError(
+                f"{path}:{number}: a grade record needs "
+                f"{', '.join(missing)}; re-grade the run with "
+                "iacbench grade --responses RUN"
+            )
+        yield record
+    if problems:
+        raise UserError(problems[0])

@@ -20,7 +20,7 @@ from graders import catalog
 from harness import __version__
 from harness.answer import Answer
 from harness.errors import UserError
-from harness.records import read_jsonl
+from harness.records import read_grades, read_jsonl
 
 EXAMPLES_PER_MODE = 5
 CONTEXT_LINES = 3
@@ -55,15 +55,22 @@ def load_run(folder: Path) -> Run:
     except (OSError, ValueError):
         raise UserError(
             f"{folder} is not a finished run folder (manifest.json and "
-            "leaderboard.json are needed)"
+            "leaderboard.json are needed); if it was interrupted, grade it with "
+            "iacbench grade --responses RUN"
         ) from None
     run = Run(folder, manifest, board)
     problems: list[str] = []
-    for _, record in read_jsonl(folder / "grades.jsonl", problems):
+    for record in read_grades(folder / "grades.jsonl"):
         key = (record["model"], record["task_id"], record["sample"])
         run.grades.setdefault(key, []).append(record)
-    for _, record in read_jsonl(folder / "responses.jsonl", problems):
-        key = (record["model"], record["task_id"], record["sample"])
+    for number, record in read_jsonl(folder / "responses.jsonl", problems):
+        try:
+            key = (record["model"], record["task_id"], record["sample"])
+        except KeyError:
+            raise UserError(
+                f"{folder / 'responses.jsonl'}:{number}: an answer record "
+                "needs model, task_id and sample"
+            ) from None
         run.responses[key] = record.get("response") or ""
     return run
 

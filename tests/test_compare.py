@@ -15,7 +15,8 @@ from harness.cli import main
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = tmp_path_factory.mktemp("runs") / "baseline"
-    assert main(["run", "--out", str(run), "--workers", "1"]) == 0
+    # eight samples per model, so a flipped mode is significant per model
+    assert main(["run", "--out", str(run), "--samples", "8", "--no-report"]) == 0
     return run
 
 
@@ -45,11 +46,67 @@ def test_flipped_mode_is_a_regression(baseline: Path, tmp_path: Path, capsys) ->
     )
     assert code == 1
     out = capsys.readouterr().out
-    assert "| backup.dr ⚠️ regression |" in out
-    assert out.count("regression |") == 1
+    regressions = [line for line in out.splitlines() if "⚠️ regression" in line]
+    assert regressions and all(
+        "| backup.dr ⚠️ regression |" in line for line in regressions
+    )
     suite = ElementTree.parse(junit).getroot()
-    failed = [c.get("name") for c in suite if c.find("failure") is not None]
-    assert failed == ["backup.dr"]
+    failed = {c.get("name") for c in suite if c.find("failure") is not None}
+    assert failed == {"backup.dr"}
+
+
+def test_each_model_is_compared_with_itself(
+    baseline: Path, tmp_path: Path, capsys
+) -> None:
+    swapped = _copy(baseline, tmp_path / "swapped")
+    lines = []
+    for line in (swapped / "grades.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        names = {
+            "reference:ideal": "reference:backup.dr",
+            "reference:backup.dr": "reference:ideal",
+        }
+        record["model"] = names.get(record["model"], record["model"])
+        lines.append(json.dumps(record))
+    (swapped / "grades.jsonl").write_text("\n".join(lines) + "\n")
+    assert (
+        main(
+            [
+                "compare",
+                str(baseline),
+                str(swapped),
+                "--max-drop",
+                "0.5",
+                "--format",
+                "json",
+            ]
+        )
+        == 1
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert ["reference:ideal", "backup.dr"] in report["regressions"]
+
+
+def test_corrupt_grades_and_unwritable_junit_are_bad_input(
+    baseline: Path, tmp_path: Path
+) -> None:
+    broken = _copy(baseline, tmp_path / "broken")
+    with (broken / "grades.jsonl").open("a") as handle:
+        handle.write('{"task_id": "payment-system"}\n')
+    assert main(["compare", str(baseline), str(broken)]) == 2
+    assert main(["report", str(broken)]) == 2
+    assert (
+        main(
+            [
+                "compare",
+                str(baseline),
+                str(baseline),
+                "--junit",
+                str(tmp_path / "missing" / "x.xml"),
+            ]
+        )
+        == 2
+    )
 
 
 def test_max_drop_catches_a_small_drop(baseline: Path, tmp_path: Path) -> None:

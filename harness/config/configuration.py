@@ -57,9 +57,12 @@ class Configuration:
             if o.kind == "data" and (not types or o.type in types)
         ]
 
-    def scope(self, variables: dict[str, Any] | None = None) -> ConfigScope:
-        """A scope resolving variables (defaults unless given) and locals."""
-        return ConfigScope(self, variables)
+    def scope(
+        self, variables: dict[str, Any] | None = None, workspace: str | None = None
+    ) -> ConfigScope:
+        """A scope resolving variables (defaults unless given), locals and, when
+        given, ``terraform.workspace``."""
+        return ConfigScope(self, variables, workspace)
 
     def reference_map(self) -> dict[str, list[str]]:
         """Each object's direct references to other declared objects, sorted."""

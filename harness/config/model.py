@@ -203,15 +203,23 @@ def _provider_reference(expr: Expr) -> set[str]:
 class ConfigScope(Scope):
     """Resolves ``var.x`` to its default (or a given value) and ``local.x``."""
 
-    def __init__(self, config: Any, variables: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        config: Any,
+        variables: dict[str, Any] | None = None,
+        workspace: str | None = None,
+    ) -> None:
         self.config = config
         self.variables = variables or {}
+        self.workspace = workspace
         self._resolving: set[str] = set()
 
     def lookup(self, trav: Traversal) -> Any:
         from harness.config.expr import apply_steps
 
         path = trav.attr_path()
+        if trav.root == "terraform" and path[:1] == ("workspace",):
+            return self.workspace if self.workspace is not None else UNKNOWN
         if trav.root not in ("var", "local") or not path:
             return UNKNOWN
         address = f"{trav.root}.{path[0]}"
