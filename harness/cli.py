@@ -390,7 +390,8 @@ def _report(outcome: Outcome, write_html: bool = True) -> int:
         html, _ = write_report(outcome.directory)
         console.print(f"report: [bold]{escape(str(html))}[/]", highlight=False)
     console.print(
-        f"{outcome.answers} answers graded; results in "
+        f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'} graded; "
+        f"results in "
         f"[bold]{escape(str(outcome.directory))}[/]",
         highlight=False,
     )

@@ -212,4 +212,12 @@ def to_markdown(board: dict[str, Any]) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Table-safe text: no cell breaks, no line breaks, no raw HTML or links."""
+    return (
+        text.replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("[", "\\[")
+        .replace("\n", " ")
+        .replace("\r", " ")
+    )

@@ -109,6 +109,7 @@ def _model_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
                     "colour": "" if tally["rate"] is None else _colour(tally["rate"]),
                     "anchor": anchor(mode, row["model"]),
                     "title": f"{tally.get('pass', 0)} of {judged} passed",
+                    "failing": bool(tally.get("fail")),
                 }
             )
         rows.append(
@@ -340,6 +341,7 @@ def _md(text: str) -> str:
     """Markdown-safe text: no table breaks, no raw HTML."""
     return (
         str(text)
+        .replace("[", "\\[")
         .replace("|", "\\|")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
