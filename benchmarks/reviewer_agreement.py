@@ -67,6 +67,11 @@ MODE_WORDS: dict[str, str] = {
     "compliance.pci": r"encrypt|kms key|cloudtrail|flow logs?|audit",
     "availability.ha": r"multi-?az|availability zone|single point of failure|"
     r"nat gateway per",
+    "schema.validity": r"unsupported (?:argument|attribute|block)|not expected here|"
+                       r"invalid resource type|does not exist in the provider|"
+                       r"invalid value|not a valid (?:argument|value)",
+    "requirements.coverage": r"missing (?:required )?(?:resources?|components?)|"
+                             r"not implemented|was not (?:created|included)|omitted",
     "performance.scaling": r"auto ?scaling|scaling polic|rds proxy|connection pool|"
     r"caching|cache",
 }
