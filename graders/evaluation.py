@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.config.configuration import Configuration
-from harness.config.expr import UNKNOWN, Expr, Scope, Traversal, evaluate, walk
+from harness.config.expr import (
+    UNKNOWN,
+    Expr,
+    Scope,
+    Traversal,
+    apply_steps,
+    evaluate,
+    walk,
+)
 from harness.config.model import Block, Declared
 
 ENVIRONMENT_VARIABLES = ("environment", "env", "stage", "environment_name", "env_name")
@@ -94,6 +102,22 @@ def _prod_key(config: Configuration) -> str | None:
         for o in config.of_kind("local")
     )
     return "prod" if environment_variable(config) or uses_workspace else None
+
+
+class IteratorScope(Scope):
+    """A scope that also knows a dynamic block's iterator (``name.key``,
+    ``name.value``) for one element of its collection."""
+
+    def __init__(self, inner: Scope, name: str, key: Any, value: Any) -> None:
+        self.inner, self.name = inner, name
+        self.item = {"key": key, "value": value}
+
+    def lookup(self, trav: Traversal) -> Any:
+        if trav.root != self.name:
+            return self.inner.lookup(trav)
+        if UNKNOWN in self.item.values():
+            return UNKNOWN
+        return apply_steps(self.item, trav.steps, self)
 
 
 def referenced(expr: Expr | None, prefix: str) -> Iterator[str]:

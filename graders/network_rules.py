@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graders.evaluation import referenced
+from graders.evaluation import IteratorScope, referenced
 from harness.config.configuration import Configuration
-from harness.config.expr import UNKNOWN, Scope, evaluate
+from harness.config.expr import UNKNOWN, Scope, Traversal, evaluate
 from harness.config.model import Block, Declared
 
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
@@ -113,8 +113,14 @@ def _rules_of(obj: Declared, scope: Scope) -> Iterator[Rule]:
     assert block is not None
     if obj.type == "aws_security_group":
         for direction in ("ingress", "egress"):
-            for nested in block.nested(direction):
+            written = block.blocks_of(direction) + [
+                b for b in block.nested(direction) if b.synthetic
+            ]
+            for nested in written:
                 yield _rule(obj, obj.address, direction, nested, scope)
+            for dynamic in block.blocks_of("dynamic"):
+                if dynamic.labels == (direction,):
+                    yield from _dynamic_rules(obj, dynamic, direction, scope)
     elif obj.type == "aws_security_group_rule":
         direction = evaluate(block.get("type"), scope) if block.get("type") else None
         group = next(
@@ -130,6 +136,27 @@ def _rules_of(obj: Declared, scope: Scope) -> Iterator[Rule]:
             referenced(block.get("security_group_id"), "aws_security_group."), None
         )
         yield _rule(obj, group, direction, block, scope)
+
+
+def _dynamic_rules(
+    obj: Declared, dynamic: Block, direction: str, scope: Scope
+) -> Iterator[Rule]:
+    """One rule per element of a dynamic block's for_each, iterator bound."""
+    iterator = dynamic.get("iterator")
+    name = iterator.root if isinstance(iterator, Traversal) else dynamic.labels[0]
+    items = (
+        evaluate(dynamic.get("for_each"), scope) if dynamic.get("for_each") else UNKNOWN
+    )
+    if isinstance(items, dict):
+        pairs = list(items.items())
+    elif isinstance(items, list):
+        pairs = list(enumerate(items))
+    else:
+        pairs = [(UNKNOWN, UNKNOWN)]  # an unknown collection: rules not judged
+    for content in dynamic.blocks_of("content"):
+        for key, item in pairs:
+            bound = IteratorScope(scope, name, key, item)
+            yield _rule(obj, obj.address, direction, content, bound)
 
 
 def public_load_balancer_groups(config: Configuration) -> tuple[set[str], bool]:

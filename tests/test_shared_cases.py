@@ -120,8 +120,7 @@ def _flagged_as(kind: str, config_text: str, name: str) -> list[str]:
     return sorted(f.address or "" for f in grade.findings if marker in f.message)
 
 
-FINDING_CASES = [c for c in CASES
-                 if {"findings", "not_findings"} & set(load_json(c))]
+FINDING_CASES = [c for c in CASES if {"findings", "not_findings"} & set(load_json(c))]
 
 
 @pytest.mark.parametrize("case", FINDING_CASES, ids=_ids(FINDING_CASES))
