@@ -19,7 +19,7 @@ from graders.evaluation import as_bool, as_number, prod_scope, referenced, value
 from harness.answer import Answer
 from harness.config.configuration import Configuration
 from harness.config.expr import UNKNOWN, Scope
-from harness.config.model import Declared
+from harness.config.model import Block, Declared
 
 _DATABASES = ("aws_db_instance", "aws_rds_cluster")
 MIN_RETENTION_DAYS = 7
@@ -139,8 +139,8 @@ def _buckets(config: Configuration) -> Iterator[Finding]:
         )
 
 
-def _enabled(block: object) -> bool:
-    for config in block.nested("versioning_configuration"):  # type: ignore[attr-defined]
+def _enabled(block: Block) -> bool:
+    for config in block.nested("versioning_configuration"):
         status = value(config, "status")
         if isinstance(status, str) and status.lower() == "enabled":
             return True
