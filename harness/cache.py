@@ -52,8 +52,10 @@ def key_of(*parts: Any) -> str:
 class DiskCache:
     """Pickled values in files named by key; a failed read is a miss."""
 
-    def __init__(self, root: Path, namespace: str) -> None:
-        self.folder = root / namespace / code_fingerprint()
+    def __init__(self, root: Path, namespace: str, versioned: bool = True) -> None:
+        # results the code computes live under its fingerprint; model answers
+        # do not depend on the code and survive its changes
+        self.folder = root / namespace / (code_fingerprint() if versioned else "any")
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
@@ -97,9 +99,11 @@ def configure(root: Path | None) -> None:
     _caches.clear()
 
 
-def get_cache(namespace: str) -> DiskCache | None:
+def get_cache(namespace: str, versioned: bool = True) -> DiskCache | None:
     """The cache for a namespace, as configured (worker processes inherit it)."""
     if namespace not in _caches:
         disabled = os.environ.get(CACHE_ENV + "_DISABLED") == "1"
-        _caches[namespace] = None if disabled else DiskCache(default_root(), namespace)
+        _caches[namespace] = (
+            None if disabled else DiskCache(default_root(), namespace, versioned)
+        )
     return _caches[namespace]

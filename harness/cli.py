@@ -125,6 +125,21 @@ def _add_run(commands: Any) -> None:
         "prompt=prompt)",
     )
     run.add_argument("--samples", type=int, help="answers per task and model")
+    run.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="requests in flight per model (default 4)",
+    )
+    run.add_argument(
+        "--max-retries",
+        type=int,
+        default=6,
+        metavar="N",
+        help="retries per request on 429, 5xx, timeouts and dropped "
+        "connections, with backoff (default 6)",
+    )
     run.add_argument("--temperature", type=float)
     run.add_argument("--max-tokens", type=int)
     run.add_argument("--seed", type=int)
@@ -302,12 +317,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         max_tokens=suite.max_tokens if args.max_tokens is None else args.max_tokens,
         seed=suite.seed if args.seed is None else args.seed,
         workers=max(1, args.workers),
+        concurrency=args.concurrency,
     )
     _validate(settings, args.base_url)
     responders = make_responders(
         args.model or suite.models,
         tasks,
-        {**vars(settings), "base_url": args.base_url or suite.base_url},
+        {
+            **vars(settings),
+            "base_url": args.base_url or suite.base_url,
+            "max_retries": max(0, args.max_retries),
+        },
     )
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
     if total == 0:
@@ -324,6 +344,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _validate(settings: Settings, base_url: str | None) -> None:
     if settings.samples < 1:
         raise UserError(f"--samples must be at least 1, not {settings.samples}")
+    if settings.concurrency < 1:
+        raise UserError(f"--concurrency must be at least 1, not {settings.concurrency}")
     if settings.max_tokens < 1:
         raise UserError(f"--max-tokens must be at least 1, not {settings.max_tokens}")
     if not 0 <= settings.temperature <= 2:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from graders import REGISTRY
 from harness import leaderboard
 from harness.constraints import Constraints, infer
 from harness.grading import Job, grade_jobs
-from harness.models import Responder
+from harness.models import Responder, Response
 from harness.models.replay import Recorded, read_recorded
 from harness.store import RunStore, versions
 from harness.tasks import Task
@@ -33,6 +35,7 @@ class Settings:
     max_tokens: int = 8192
     seed: int | None = None
     workers: int = 1
+    concurrency: int = 4
 
 
 @dataclass
@@ -93,45 +96,93 @@ def _ask(
     outcome: Outcome,
     tick: Tick | None,
 ) -> list[Job]:
-    jobs = []
-    for task in tasks:
-        for responder in responders:
-            if not responder.covers(task):
-                continue
-            for sample in range(settings.samples):
-                response = responder.respond(task, sample)
-                record = {
-                    "task_id": task.id,
-                    "model": responder.name,
-                    "sample": sample,
-                    "response": response.text,
-                    **{k: v for k, v in response.to_dict().items() if k != "text"},
-                }
-                store.append("responses.jsonl", record)
-                if response.usage or response.latency_s is not None:
-                    outcome.usage.setdefault(responder.name, []).append(
-                        {"usage": response.usage, "latency_s": response.latency_s}
-                    )
+    """Ask every request, at most ``concurrency`` in flight per model.
+
+    Answers are written in request order as soon as every earlier one is in,
+    so a run's files are the same however the calls interleave.
+    """
+    requests = [
+        (task, responder, sample)
+        for task in tasks
+        for responder in responders
+        if responder.covers(task)
+        for sample in range(settings.samples)
+    ]
+    limits = {
+        r.name: threading.BoundedSemaphore(settings.concurrency) for r in responders
+    }
+    jobs: list[Job] = []
+    ready: dict[int, Response] = {}
+    written = 0
+    workers = max(1, settings.concurrency * len(responders))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_call, limits[r.name], r, t, n): i
+            for i, (t, r, n) in enumerate(requests)
+        }
+        for future in as_completed(futures):
+            ready[futures[future]] = future.result()
+            while written in ready:
+                task, responder, sample = requests[written]
+                _record(
+                    ready.pop(written),
+                    task,
+                    responder.name,
+                    sample,
+                    store,
+                    outcome,
+                    jobs,
+                )
                 if tick:
                     tick(f"{responder.name} · {task.id}")
-                if response.error or response.text is None:
-                    outcome.failed_calls += 1
-                    outcome.problems.append(
-                        f"{responder.name} on {task.id} sample "
-                        f"{sample}: {response.error}"
-                    )
-                    continue
-                jobs.append(
-                    Job(
-                        task.id,
-                        responder.name,
-                        sample,
-                        response.text,
-                        task.constraints.to_dict(),
-                        response.finish_reason,
-                    )
-                )
+                written += 1
     return jobs
+
+
+def _call(
+    limit: threading.BoundedSemaphore, responder: Responder, task: Task, sample: int
+) -> Response:
+    with limit:
+        return responder.respond(task, sample)
+
+
+def _record(
+    response: Response,
+    task: Task,
+    model: str,
+    sample: int,
+    store: RunStore,
+    outcome: Outcome,
+    jobs: list[Job],
+) -> None:
+    record = {
+        "task_id": task.id,
+        "model": model,
+        "sample": sample,
+        "response": response.text,
+        **{k: v for k, v in response.to_dict().items() if k != "text"},
+    }
+    store.append("responses.jsonl", record)
+    if response.usage or response.latency_s is not None:
+        outcome.usage.setdefault(model, []).append(
+            {"usage": response.usage, "latency_s": response.latency_s}
+        )
+    if response.error or response.text is None:
+        outcome.failed_calls += 1
+        outcome.problems.append(
+            f"{model} on {task.id} sample {sample}: {response.error}"
+        )
+        return
+    jobs.append(
+        Job(
+            task.id,
+            model,
+            sample,
+            response.text,
+            task.constraints.to_dict(),
+            response.finish_reason,
+        )
+    )
 
 
 def _grade(

@@ -4,12 +4,18 @@ It lets the live-model path (the ``openai`` client, HTTP, retries) be exercised
 without a network or a key: the request's ``model`` names a built-in responder
 (``ideal`` or a failure-mode id) and the user message is matched to a task's
 prompt. It listens on loopback only.
+
+With ``faults`` above zero it misbehaves on that share of requests, drawn from
+a seeded generator: 429 with Retry-After, 500, a slow answer, a dropped
+connection, or a body cut short.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -31,15 +37,36 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
         self.server.requests.append(request)
+        fault = self.server.next_fault()
+        if fault == "drop":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if fault == "429":
+            self._send(429, {"error": {"message": "rate limited"}},
+                       {"Retry-After": "0"})
+            return
+        if fault == "500":
+            self._send(500, {"error": {"message": "internal error"}})
+            return
+        if fault == "slow":
+            time.sleep(0.2)
         status, body = self.server.answer(request)
-        self._send(status, body)
+        self._send(status, body, truncate=fault == "truncate")
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
+    def _send(self, status: int, body: dict[str, Any],
+              headers: dict[str, str] | None = None, truncate: bool = False) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
+        if truncate:
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -51,11 +78,26 @@ class LocalServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, tasks: list[Task], port: int = 0) -> None:
+    FAULTS = ("429", "500", "slow", "drop", "truncate")
+
+    def __init__(self, tasks: list[Task], port: int = 0, faults: float = 0.0,
+                 seed: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tasks = {t.prompt.strip(): t for t in tasks}
         self.requests: list[dict[str, Any]] = []
+        self.faults = faults
+        self.injected: dict[str, int] = {}
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+
+    def next_fault(self) -> str | None:
+        with self._lock:
+            if self._random.random() >= self.faults:
+                return None
+            fault = self._random.choice(self.FAULTS)
+            self.injected[fault] = self.injected.get(fault, 0) + 1
+            return fault
 
     @property
     def base_url(self) -> str:

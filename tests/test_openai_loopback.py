@@ -89,3 +89,78 @@ def test_missing_key_without_endpoint_is_a_usage_error(
     code = main(["run", "--out", str(tmp_path / "r"), "--model", "openai:gpt-x"])
     assert code == 2
     assert not (tmp_path / "r").exists()
+
+
+def _grades(folder: Path) -> list[dict]:
+    return [json.loads(x) for x in (folder / "grades.jsonl").read_text().splitlines()]
+
+
+def test_faults_on_a_third_of_requests_change_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    models = [
+        "--model",
+        "openai:ideal",
+        "--model",
+        "openai:backup.dr",
+        "--model",
+        "openai:tls.certificate",
+    ]
+    runs = {}
+    for name, rate in (("clean", 0.0), ("faulty", 0.35)):
+        tasks = list(all_tasks().values())
+        with LocalServer(tasks, faults=rate, seed=7) as server:
+            out = tmp_path / name
+            code = main(
+                [
+                    "run",
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    server.base_url,
+                    "--samples",
+                    "3",
+                    "--concurrency",
+                    "4",
+                    "--max-retries",
+                    "10",
+                    "--no-cache",
+                    "--no-report",
+                    *models,
+                ]
+            )
+            assert code == 0
+            runs[name] = (out, dict(server.injected), len(server.requests))
+    clean, faulty = runs["clean"][0], runs["faulty"][0]
+    injected, requests = runs["faulty"][1], runs["faulty"][2]
+    assert sum(injected.values()) / requests >= 0.3 and len(injected) >= 3
+    assert _grades(clean) == _grades(faulty)
+    for name in ("leaderboard.md",):
+        assert (clean / name).read_text() == (faulty / name).read_text()
+
+
+def test_answers_are_cached_so_a_rerun_asks_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    tasks = list(all_tasks().values())
+    with LocalServer(tasks) as server:
+        for name in ("first", "again"):
+            assert (
+                main(
+                    [
+                        "run",
+                        "--out",
+                        str(tmp_path / name),
+                        "--base-url",
+                        server.base_url,
+                        "--model",
+                        "openai:ideal",
+                        "--no-report",
+                    ]
+                )
+                == 0
+            )
+        assert len(server.requests) == 1
+    assert _grades(tmp_path / "first") == _grades(tmp_path / "again")

@@ -41,6 +41,7 @@ def make_responders(
                     temperature=settings.get("temperature", 0.0),
                     max_tokens=settings.get("max_tokens", 8192),
                     seed=settings.get("seed"),
+                    max_retries=settings.get("max_retries", 6),
                 )
             )
         elif kind == "replay":

@@ -13,6 +13,7 @@ from typing import Any
 
 import openai
 
+from harness.cache import get_cache, key_of
 from harness.errors import UserError
 from harness.models.base import Response
 from harness.tasks import Task
@@ -34,6 +35,7 @@ class OpenAIResponder:
         seed: int | None = None,
         key_env: str = KEY_ENV,
         timeout_s: float = 600.0,
+        max_retries: int = 6,
     ) -> None:
         if not model:
             raise UserError("openai: needs a model name, as in openai:gpt-4o-mini")
@@ -45,6 +47,7 @@ class OpenAIResponder:
         self.seed = seed
         self.key_env = key_env
         self.timeout_s = timeout_s
+        self.max_retries = max_retries
         self._client: openai.OpenAI | None = None
         if not os.environ.get(key_env) and self.base_url is None:
             raise UserError(
@@ -59,18 +62,49 @@ class OpenAIResponder:
                 api_key=key or "unused",
                 base_url=self.base_url,
                 timeout=self.timeout_s,
-                max_retries=3,
+                # the client retries 408, 409, 429, 5xx and dropped connections
+                # with exponential backoff and jitter, honouring Retry-After
+                max_retries=self.max_retries,
             )
         return self._client
 
     def covers(self, task: Task) -> bool:
         return True
 
-    def respond(self, task: Task, sample: int) -> Response:
+    def _messages(self, task: Task) -> list[dict[str, str]]:
         messages = []
         if task.system:
             messages.append({"role": "system", "content": task.system})
         messages.append({"role": "user", "content": task.prompt})
+        return messages
+
+    def request_key(self, task: Task, sample: int) -> str:
+        """A hash of everything that determines the answer (never the key)."""
+        return key_of(
+            "answer",
+            self.model,
+            self.base_url,
+            self._messages(task),
+            self.temperature,
+            self.max_tokens,
+            self.seed,
+            sample,
+        )
+
+    def respond(self, task: Task, sample: int) -> Response:
+        # answers are kept as they arrive, so a restarted run never asks twice
+        cache = get_cache("answers", versioned=False)
+        key = self.request_key(task, sample)
+        cached = cache.get(key) if cache else None
+        if isinstance(cached, dict):
+            return Response(**cached)
+        response = self._call(task, sample)
+        if cache and response.error is None:
+            cache.put(key, response.to_dict())
+        return response
+
+    def _call(self, task: Task, sample: int) -> Response:
+        messages = self._messages(task)
         seed = None if self.seed is None else self.seed + sample
         started = time.monotonic()
         log.info("calling %s for %s sample %d", self.name, task.id, sample)
@@ -127,4 +161,5 @@ class OpenAIResponder:
             "max_tokens": self.max_tokens,
             "seed": self.seed,
             "key_env": self.key_env,
+            "max_retries": self.max_retries,
         }
