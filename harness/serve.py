@@ -43,19 +43,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         if fault == "429":
-            self._send(429, {"error": {"message": "rate limited"}},
-                       {"Retry-After": "0"})
+            self._send(
+                429, {"error": {"message": "rate limited"}}, {"Retry-After": "0"}
+            )
             return
         if fault == "500":
             self._send(500, {"error": {"message": "internal error"}})
             return
         if fault == "slow":
             time.sleep(0.2)
+        if self.server.delay:
+            time.sleep(self.server.delay)
         status, body = self.server.answer(request)
         self._send(status, body, truncate=fault == "truncate")
+        if status == 200 and fault != "truncate":
+            self.server.answered.append(request)
 
-    def _send(self, status: int, body: dict[str, Any],
-              headers: dict[str, str] | None = None, truncate: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        truncate: bool = False,
+    ) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -80,12 +90,20 @@ class LocalServer(ThreadingHTTPServer):
 
     FAULTS = ("429", "500", "slow", "drop", "truncate")
 
-    def __init__(self, tasks: list[Task], port: int = 0, faults: float = 0.0,
-                 seed: int = 0) -> None:
+    def __init__(
+        self,
+        tasks: list[Task],
+        port: int = 0,
+        faults: float = 0.0,
+        seed: int = 0,
+        delay: float = 0.0,
+    ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tasks = {t.prompt.strip(): t for t in tasks}
         self.requests: list[dict[str, Any]] = []
         self.faults = faults
+        self.delay = delay
+        self.answered: list[dict[str, Any]] = []
         self.injected: dict[str, int] = {}
         self._random = random.Random(seed)
         self._lock = threading.Lock()

@@ -1,0 +1,98 @@
+"""A run killed with SIGKILL and started again asks no finished request twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness.serve import LocalServer
+from harness.tasks import all_tasks
+
+SAMPLES = 6
+
+
+def _command(server: LocalServer, out: Path) -> list[str]:
+    # one model, one call at a time; the seed tells the samples apart
+    return [
+        sys.executable,
+        "-m",
+        "harness.cli",
+        "run",
+        "--out",
+        str(out),
+        "--base-url",
+        server.base_url,
+        "--model",
+        "openai:ideal",
+        "--samples",
+        str(SAMPLES),
+        "--seed",
+        "1",
+        "--concurrency",
+        "1",
+        "--no-report",
+        "--workers",
+        "1",
+    ]
+
+
+def _key(request: dict) -> tuple[str, int]:
+    return request["model"], request["seed"]
+
+
+def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-local",
+        "IACBENCH_CACHE": str(tmp_path / "cache"),
+    }
+    tasks = list(all_tasks().values())
+    with LocalServer(tasks, delay=0.3) as server:
+        process = subprocess.Popen(
+            _command(server, tmp_path / "killed"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while len(server.answered) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        finished = {_key(r) for r in server.answered}
+        assert 3 <= len(finished) < SAMPLES
+        resumed = subprocess.run(
+            _command(server, tmp_path / "resumed"),
+            env=env,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        asked = [_key(r) for r in server.requests]
+    # every answer that arrived came from the cache on restart; only the one in
+    # flight at the kill (its answer never arrived) could be asked again
+    assert all(asked.count(key) == 1 for key in finished)
+    assert len(asked) - len(set(asked)) <= 1
+    with LocalServer(tasks) as clean_server:
+        clean_env = {**env, "IACBENCH_CACHE": str(tmp_path / "clean-cache")}
+        subprocess.run(
+            _command(clean_server, tmp_path / "clean"),
+            env=clean_env,
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+    grades = [
+        (tmp_path / name / "grades.jsonl").read_text() for name in ("resumed", "clean")
+    ]
+    assert grades[0] == grades[1]
+    killed = tmp_path / "killed" / "responses.jsonl"
+    if killed.exists():  # whole lines, but for one the kill may have torn
+        for line in killed.read_text().splitlines()[:-1]:
+            json.loads(line)
