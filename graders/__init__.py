@@ -13,6 +13,7 @@ from graders import (
     compliance_pci,
     dependency_circular,
     dependency_ordering,
+    deploy_constraints,
     env_consistency,
     format_response,
     iam_least_privilege,
@@ -64,6 +65,7 @@ REGISTRY: tuple[Grader, ...] = (
     sizing_environment.GRADER,
     requirements_coverage.GRADER,
     schema_validity.GRADER,
+    deploy_constraints.GRADER,
 )
 
 __all__ = [

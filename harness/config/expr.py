@@ -8,7 +8,9 @@ configuration alone determines it, :data:`UNKNOWN` elsewhere).
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -331,7 +333,7 @@ def _eval_call(expr: Call, scope: Scope) -> Any:
         return UNKNOWN
     try:
         return function(*args)
-    except (TypeError, ValueError, KeyError, IndexError):
+    except (TypeError, ValueError, KeyError, IndexError, re.error):
         return UNKNOWN
 
 
@@ -393,7 +395,15 @@ _FUNCTIONS: dict[str, Any] = {
     "jsondecode": json.loads,
     "lower": str.lower,
     "upper": str.upper,
-    "format": lambda f, *a: f.replace("%s", "{}").replace("%d", "{}").format(*a),
+    "format": lambda f, *a: _format(f, *a),
+    "cidrsubnet": lambda p, bits, num: _cidrsubnet(p, bits, num),
+    "substr": lambda s, start, n: s[int(start) :][: None if n < 0 else int(n)],
+    "replace": lambda s, old, new: _replace(s, old, new),
+    "trimspace": str.strip,
+    "title": str.title,
+    "split": lambda sep, s: s.split(sep),
+    "coalesce": lambda *a: [v for v in a if v not in (None, "")][0],
+    "range": lambda *a: list(range(*(int(v) for v in a))),
     "merge": lambda *maps: {k: v for m in maps for k, v in m.items()},
     "lookup": lambda m, k, *d: m.get(k, *d) if d else m[k],
     "tostring": str,
@@ -411,6 +421,30 @@ _FUNCTIONS: dict[str, Any] = {
     "element": lambda lst, i: lst[i % len(lst)],
     "try": lambda *a: a[0],
 }
+
+def _format(spec: str, *args: Any) -> str:
+    # Terraform's %v prints any value; the other verbs match Python's
+    return re.sub(r"%(-?\d*)v", r"%\1s", spec) % args
+
+
+def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
+    """A sub-block of a CIDR prefix, numbered as Terraform numbers them."""
+    network = ipaddress.ip_network(prefix, strict=False)
+    length = network.prefixlen + int(newbits)
+    if int(netnum) != netnum or not 0 <= netnum < 2 ** int(newbits):
+        raise ValueError(f"{prefix} has no subnet number {netnum}")
+    if length > network.max_prefixlen:
+        raise ValueError(f"{prefix} cannot be extended by {newbits} bits")
+    step = 1 << (network.max_prefixlen - length)
+    first = int(network.network_address) + int(netnum) * step
+    return str(ipaddress.ip_network((first, length)))
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return re.sub(old[1:-1], new.replace("$", "\\"), text)
+    return text.replace(old, new)
+
 
 _EVALUATORS: dict[type, Any] = {
     Literal: lambda e, s: e.value,

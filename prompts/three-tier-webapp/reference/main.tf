@@ -684,7 +684,7 @@ resource "aws_vpc_security_group_ingress_rule" "db_from_app" {
 
 resource "aws_vpc_security_group_ingress_rule" "bastion_ssh" {
   security_group_id = aws_security_group.bastion.id
-  description       = "SSH from the administrators' network only"
+  description       = "SSH from the administrator network only"
   ip_protocol       = "tcp"
   from_port         = 22
   to_port           = 22

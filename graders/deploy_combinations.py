@@ -1,0 +1,307 @@
+"""Arguments each valid alone whose combination AWS refuses: Fargate task
+sizes, FIFO names and dead-letter queues of another kind, capacity bounds out
+of order, failover without replicas, enhanced monitoring without a role,
+infrequent-access transitions before 30 days, health-check timeouts not below
+the interval, and Lambda environment variables the runtime reserves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from graders.base import Finding
+from graders.deploy_limits import (
+    FARGATE_SIZES,
+    FARGATE_SOURCE,
+    LAMBDA_RESERVED_KEYS,
+    LAMBDA_RESERVED_SOURCE,
+)
+from graders.deploy_values import refusal, targets, values_of
+from graders.evaluation import as_bool, as_number, referenced
+from harness.config.configuration import Configuration
+from harness.config.expr import UNKNOWN, ObjectExpr, Scope, evaluate, object_key
+from harness.config.model import Block, Declared
+
+Where = list[tuple[str, Scope]]
+Check = Callable[[Configuration, Declared, Where], Iterator[Finding]]
+
+
+def findings(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+    for check in _CHECKS.get(obj.type, ()):
+        yield from check(config, obj, where)
+
+
+def _arg(block: Block, name: str, scope: Scope) -> Any:
+    expr = block.get(name)
+    return evaluate(expr, scope) if expr is not None else None
+
+
+def _fargate(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+    block = obj.block
+    assert block is not None
+
+    def read(scope: Scope) -> Any:
+        kinds = _arg(block, "requires_compatibilities", scope)
+        if not isinstance(kinds, list) or "FARGATE" not in kinds:
+            return UNKNOWN
+        cpu = as_number(_arg(block, "cpu", scope))
+        memory = as_number(_arg(block, "memory", scope))
+        return [cpu, memory, _arg(block, "network_mode", scope)]
+
+    for seen in values_of(obj, read, where):
+        cpu, memory, mode = seen.value
+        sizes = FARGATE_SIZES.get(cpu) if isinstance(cpu, (int, float)) else None
+        if cpu is not UNKNOWN and sizes is None and isinstance(cpu, (int, float)):
+            yield refusal(
+                obj,
+                f"Fargate has no task size of {cpu:g} CPU units{seen.label()}",
+                f"Use one of {', '.join(str(c) for c in FARGATE_SIZES)}.",
+                FARGATE_SOURCE,
+            )
+        elif isinstance(memory, (int, float)) and memory not in (sizes or (memory,)):
+            assert sizes is not None
+            yield refusal(
+                obj,
+                f"Fargate does not pair {cpu:g} CPU units with {memory:g} MiB"
+                f"{seen.label()}",
+                f"With {cpu:g} CPU use {min(sizes)}-{max(sizes)} MiB in "
+                "the documented steps.",
+                FARGATE_SOURCE,
+            )
+        if mode != "awsvpc":
+            yield refusal(
+                obj,
+                f"a Fargate task needs network_mode awsvpc, not {mode or 'bridge'}",
+                'Set network_mode = "awsvpc".',
+                FARGATE_SOURCE,
+            )
+
+
+def _fifo(flag: str, what: str, source: str) -> Check:
+    def check(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+        block = obj.block
+        assert block is not None
+
+        def read(scope: Scope) -> Any:
+            name = _arg(block, "name", scope)
+            fifo = as_bool(_arg(block, flag, scope)) is True
+            return [name, fifo] if isinstance(name, str) else UNKNOWN
+
+        for seen in values_of(obj, read, where):
+            name, fifo = seen.value
+            if fifo != name.endswith(".fifo"):
+                yield refusal(
+                    obj,
+                    f'{what} "{name}"{seen.label()}: a FIFO {what} name ends '
+                    f"in .fifo and only a FIFO {what}'s does",
+                    f"Make {flag} and the .fifo suffix agree.",
+                    source,
+                )
+
+    return check
+
+
+_SQS_SOURCE = "Amazon SQS Developer Guide, FIFO queue names and dead-letter queues"
+_SNS_SOURCE = "Amazon SNS Developer Guide, FIFO topic names"
+
+
+def _dead_letter(
+    config: Configuration, obj: Declared, where: Where
+) -> Iterator[Finding]:
+    block = obj.block
+    assert block is not None
+    policy = block.get("redrive_policy")
+    scope = where[0][1]
+    fifo = as_bool(_arg(block, "fifo_queue", scope)) is True
+    for address in set(referenced(policy, "aws_sqs_queue.")):
+        target = config.objects.get(address)
+        if target is None or target.block is None:
+            continue
+        other = as_bool(_arg(target.block, "fifo_queue", scope)) is True
+        if other != fifo:
+            yield refusal(
+                obj,
+                f"its dead-letter queue {address} is "
+                f"{'a FIFO' if other else 'a standard'} queue; a "
+                f"{'FIFO' if fifo else 'standard'} queue needs one of its own kind",
+                "Make both queues the same kind.",
+                _SQS_SOURCE,
+            )
+
+
+def _ordered(low: str, middle: str | None, high: str, source: str) -> Check:
+    names = [n for n in (low, middle, high) if n]
+
+    def check(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+        block = obj.block
+        assert block is not None
+
+        def read(scope: Scope) -> Any:
+            return [as_number(_arg(block, n, scope)) for n in names]
+
+        for seen in values_of(obj, read, where):
+            known = [
+                (n, v)
+                for n, v in zip(names, seen.value, strict=True)
+                if isinstance(v, (int, float))
+            ]
+            if any(a[1] > b[1] for a, b in zip(known, known[1:], strict=False)):
+                said = " <= ".join(f"{n} ({v:g})" for n, v in known)
+                yield refusal(
+                    obj,
+                    f"needs {said}{seen.label()}",
+                    "Put the bounds in order.",
+                    source,
+                )
+
+    return check
+
+
+_ELASTICACHE_SOURCE = (
+    "ElastiCache API Reference, CreateReplicationGroup "
+    "AutomaticFailoverEnabled: needs at least one replica"
+)
+
+
+def _failover(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+    block = obj.block
+    assert block is not None
+
+    def read(scope: Scope) -> Any:
+        return [
+            as_bool(_arg(block, "automatic_failover_enabled", scope)),
+            as_bool(_arg(block, "multi_az_enabled", scope)),
+            as_number(_arg(block, "num_cache_clusters", scope)),
+            block.get("num_node_groups") or block.get("replicas_per_node_group"),
+        ]
+
+    for seen in values_of(obj, read, where):
+        failover, multi_az, nodes, sharded = seen.value
+        if failover is True and not sharded and nodes in (None, 1):
+            yield refusal(
+                obj,
+                f"automatic failover with {nodes or 1} node{seen.label()}",
+                "Set num_cache_clusters to 2 or more.",
+                _ELASTICACHE_SOURCE,
+            )
+        if multi_az is True and failover is not True:
+            yield refusal(
+                obj,
+                f"multi_az_enabled without automatic failover{seen.label()}",
+                "Enable automatic_failover_enabled.",
+                _ELASTICACHE_SOURCE,
+            )
+
+
+def _monitoring_role(
+    config: Configuration, obj: Declared, where: Where
+) -> Iterator[Finding]:
+    block = obj.block
+    assert block is not None
+
+    def read(scope: Scope) -> Any:
+        return as_number(_arg(block, "monitoring_interval", scope))
+
+    if block.get("monitoring_role_arn") is not None:
+        return
+    for seen in values_of(obj, read, where):
+        if isinstance(seen.value, (int, float)) and seen.value > 0:
+            yield refusal(
+                obj,
+                f"monitoring_interval {seen.value:g}{seen.label()} without "
+                "monitoring_role_arn",
+                "Add a role for enhanced monitoring, or set the interval to 0.",
+                "RDS API Reference, MonitoringRoleArn: required when "
+                "MonitoringInterval is above 0",
+            )
+
+
+def _transitions(
+    config: Configuration, obj: Declared, where: Where
+) -> Iterator[Finding]:
+    path = (
+        "rule.transition"
+        if "configuration" in obj.type
+        else "lifecycle_rule.transition"
+    )
+    for block, _ in targets(obj, f"{path}.days"):
+        kind = _arg(block, "storage_class", where[0][1])
+        days = as_number(_arg(block, "days", where[0][1]))
+        early = isinstance(days, (int, float)) and days < 30
+        if kind in ("STANDARD_IA", "ONEZONE_IA") and early:
+            yield refusal(
+                obj,
+                f"a transition to {kind} after {days:g} days",
+                "Transition to infrequent access after 30 days or more.",
+                "Amazon S3 User Guide, lifecycle transitions: objects stay "
+                "30 days before moving to STANDARD_IA or ONEZONE_IA",
+            )
+
+
+def _health_check(
+    config: Configuration, obj: Declared, where: Where
+) -> Iterator[Finding]:
+    for block, _ in targets(obj, "health_check.timeout"):
+
+        def read(scope: Scope, block: Block = block) -> Any:
+            return [
+                as_number(_arg(block, "timeout", scope)),
+                as_number(_arg(block, "interval", scope)),
+                _arg(block, "protocol", scope),
+            ]
+
+        for seen in values_of(obj, read, where):
+            timeout, interval, protocol = seen.value
+            numbers = all(isinstance(v, (int, float)) for v in (timeout, interval))
+            if numbers and protocol not in ("TCP", "TLS") and timeout >= interval:
+                yield refusal(
+                    obj,
+                    f"health_check timeout {timeout:g} is not below its interval "
+                    f"{interval:g}{seen.label()}",
+                    "Make the timeout shorter than the interval.",
+                    "ELB API Reference, CreateTargetGroup: the timeout must be "
+                    "smaller than the interval",
+                )
+
+
+def _reserved_variables(
+    config: Configuration, obj: Declared, where: Where
+) -> Iterator[Finding]:
+    for block, _ in targets(obj, "environment.variables"):
+        expr = block.get("variables")
+        keys = (
+            {object_key(k) for k, _ in expr.items}
+            if isinstance(expr, ObjectExpr)
+            else set()
+        )
+        for key in sorted(k for k in keys if k in LAMBDA_RESERVED_KEYS):
+            yield refusal(
+                obj,
+                f"environment variable {key} is reserved by the Lambda runtime",
+                f"Remove {key}; the runtime sets it.",
+                LAMBDA_RESERVED_SOURCE,
+            )
+
+
+_ASG = "Amazon EC2 Auto Scaling API Reference, CreateAutoScalingGroup"
+_SCALING = "Application Auto Scaling API Reference, RegisterScalableTarget"
+_CHECKS: dict[str, tuple[Check, ...]] = {
+    "aws_ecs_task_definition": (_fargate,),
+    "aws_sqs_queue": (_fifo("fifo_queue", "queue", _SQS_SOURCE), _dead_letter),
+    "aws_sns_topic": (_fifo("fifo_topic", "topic", _SNS_SOURCE),),
+    "aws_autoscaling_group": (
+        _ordered("min_size", "desired_capacity", "max_size", _ASG),
+    ),
+    "aws_appautoscaling_target": (
+        _ordered("min_capacity", None, "max_capacity", _SCALING),
+    ),
+    "aws_elasticache_replication_group": (_failover,),
+    "aws_db_instance": (_monitoring_role,),
+    "aws_rds_cluster_instance": (_monitoring_role,),
+    "aws_s3_bucket_lifecycle_configuration": (_transitions,),
+    "aws_s3_bucket": (_transitions,),
+    "aws_lb_target_group": (_health_check,),
+    "aws_alb_target_group": (_health_check,),
+    "aws_lambda_function": (_reserved_variables,),
+}
