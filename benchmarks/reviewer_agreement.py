@@ -11,7 +11,10 @@ Keyword classification of prose is approximate, and reviewers note things no
 static grader can see (a region without an engine version, a failed test); the
 lists are where to look, not a score.
 
-Run it with ``.venv/bin/python benchmarks/reviewer_agreement.py [--details]``.
+Run it with ``.venv/bin/python benchmarks/reviewer_agreement.py [--details]``;
+``--answers [MODE ...]`` prints, answer by answer, whether the reviewer and the
+grader name each mode (by default the two modes of what AWS and the provider
+reject) and the grader's findings.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ MODE_WORDS: dict[str, str] = {
     r"accessible|public access",
     "network.wiring": r"wrong port|port mismatch|security group reference|"
     r"ingress rule",
-    "lambda.handler": r"handler|runtime|reserved (?:lambda )?environment variable",
+    "lambda.handler": r"handler|runtime (?:error|mismatch)|wrong runtime",
     "tls.certificate": r"certificate validation|acm certificate|not validated|"
     r"ssl policy|tls 1\.[01]|http(?: listener)? (?:to|redirect)",
     "backup.dr": r"backup|snapshot|retention period|deletion protection|versioning|"
@@ -70,6 +73,12 @@ MODE_WORDS: dict[str, str] = {
     "schema.validity": r"unsupported (?:argument|attribute|block)|not expected here|"
                        r"invalid resource type|does not exist in the provider|"
                        r"invalid value|not a valid (?:argument|value)",
+    "deploy.constraints": r"reserved (?:word|(?:master )?user ?name)|"
+    r"not a valid password|only printable ascii|naming (?:limit|constraint)|"
+    r"\d+[- ]character limit|name (?:prefix )?(?:was )?too long|"
+    r"performance insights .*not supported|instance class .*not (?:supported|"
+    r"offered)|cidr .*overlap|overlapping cidr|slow-query|"
+    r"reserved (?:lambda )?environment variable|only lowercase alphanumeric",
     "requirements.coverage": r"missing (?:required )?(?:resources?|components?)|"
                              r"not implemented|was not (?:created|included)|omitted",
     "performance.scaling": r"auto ?scaling|scaling polic|rds proxy|connection pool|"
@@ -95,10 +104,31 @@ def reviewer_modes(text: str) -> set[str]:
 
 
 def grader_modes(folder: Path) -> set[str]:
+    return {g.failure_mode for g in _grades(folder) if g.verdict is Verdict.FAIL}
+
+
+def _grades(folder: Path) -> list:
     prompt = (folder / "PROMPT.md").read_text("utf-8")
     response = (folder / "MODEL_RESPONSE.md").read_text("utf-8")
-    grades = grade_answer(Answer(response, infer(prompt), folder.name))
-    return {g.failure_mode for g in grades if g.verdict is Verdict.FAIL}
+    return grade_answer(Answer(response, infer(prompt), folder.name))
+
+
+def per_answer(modes: list[str]) -> None:
+    """Answer by answer: does the reviewer name each mode, does the grader."""
+    print(f"{'answer':<8} {'failure mode':<20} {'reviewer':>8} {'grader':>7}  finding")
+    for folder in sorted(CORPUS.iterdir()):
+        notes = (folder / "MODEL_FAILURES.md").read_text("utf-8")
+        reviewed = reviewer_modes(notes)
+        grades = {g.failure_mode: g for g in _grades(folder)}
+        for mode in modes:
+            grade = grades[mode]
+            found = [f.message for f in grade.findings]
+            mark = {"fail": "yes", "pass": "no"}.get(grade.verdict.value, "n/a")
+            agree = "yes" if mode in reviewed else "no"
+            first = found[0][:90] if found else ""
+            print(f"{folder.name:<8} {mode:<20} {agree:>8} {mark:>7}  {first}")
+            for more in found[1:]:
+                print(f"{'':<46}{more[:90]}")
 
 
 def main() -> int:
@@ -106,6 +136,10 @@ def main() -> int:
         print(f"no reviewed answers at {CORPUS}")
         return 1
     details = "--details" in sys.argv
+    if "--answers" in sys.argv:
+        named = sys.argv[sys.argv.index("--answers") + 1 :]
+        per_answer(named or ["schema.validity", "deploy.constraints"])
+        return 0
     rows = {
         g.id: {"both": [], "grader only": [], "reviewer only": []} for g in REGISTRY
     }

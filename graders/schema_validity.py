@@ -7,7 +7,8 @@ data): resource and data source types (with a did-you-mean suggestion),
 arguments and nested blocks at every depth, required arguments, computed-only
 attributes set by hand, too many nested blocks, a block written as an argument
 or the other way round, and ``type.name.attribute`` references. Types of other
-providers are not judged.
+providers are not judged; the language's own rules (meta-arguments, backend
+blocks, names declared twice) are judged for every provider.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from graders import meta_arguments
 from graders.base import CouldNotJudge, Finding, Grader, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
@@ -28,16 +30,21 @@ META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
 
 def check(answer: Answer) -> Iterator[Finding]:
     schema = aws()
+    merged = {f.name for f in answer.extraction.files if len(f.blocks) > 1}
+    language = [
+        f for m in answer.config.modules() for f in meta_arguments.findings(m, merged)
+    ]
     objects = [
         o
         for m in answer.config.modules()
         for o in m.objects.values()
         if o.kind in ("resource", "data") and o.type.startswith(schema.prefix)
     ]
-    if not objects:
+    if not objects and not language:
         raise CouldNotJudge(
             "the answer declares no types of a provider the schema covers"
         )
+    yield from language
     for module in answer.config.modules():
         yield from _module(module, schema)
 
@@ -121,6 +128,8 @@ def _blocks(
         name = (
             child.labels[0] if child.type == "dynamic" and child.labels else child.type
         )
+        if child.type == "dynamic" and name in META_ARGUMENTS | {"lifecycle"}:
+            continue  # the language's own finding
         counts[name] = counts.get(name, 0) + 1
         nested = schema.blocks.get(name)
         inner = (

@@ -311,12 +311,24 @@ def _preceding_label(block: CodeBlock, tokens: list[Token]) -> str | None:
     if previous is None:
         return None
     opener = tokens[previous]
+    if opener.type in ("bullet_list_open", "ordered_list_open"):
+        # "1. The VPC module (modules/vpc/main.tf):" is a list item's text
+        return _last_list_text(tokens, previous, fence_line)
     if opener.type not in ("heading_open", "paragraph_open"):
         return None
     inline = tokens[previous + 1].content
     if opener.type == "paragraph_open" and len(inline) > 120:
         return None
     return inline
+
+
+def _last_list_text(tokens: list[Token], start: int, fence_line: int) -> str | None:
+    texts = [
+        token.content
+        for token in tokens[start:]
+        if token.type == "inline" and token.map and token.map[0] < fence_line
+    ]
+    return texts[-1] if texts and len(texts[-1]) <= 120 else None
 
 
 def _default_name(block: CodeBlock) -> str:

@@ -52,6 +52,17 @@ def test_label_before_block_outranks_first_line_comment() -> None:
     assert (block.name, block.name_from) == ("tap_stack.tf", "heading")
 
 
+def test_numbered_list_item_names_the_block_after_it() -> None:
+    answer = (
+        f"1. VPC module (./modules/vpc/main.tf):\n\n{FENCE}hcl\n"
+        f'resource "aws_vpc" "v" {{}}\n{FENCE}\n\n'
+        f"- Root module, `main.tf`:\n\n{FENCE}hcl\n"
+        f'module "vpc" {{ source = "./modules/vpc" }}\n{FENCE}\n'
+    )
+    names = [(b.name, b.name_from) for b in extract(answer).blocks]
+    assert names == [("./modules/vpc/main.tf", "heading"), ("main.tf", "heading")]
+
+
 def test_untagged_hcl_and_unfenced_answers_are_terraform() -> None:
     untagged = extract(f'{FENCE}\nresource "a_b" "c" {{}}\n{FENCE}\n')
     assert [b.kind for b in untagged.blocks] == ["terraform"]

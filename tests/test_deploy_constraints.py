@@ -1,0 +1,561 @@
+"""deploy.constraints, rule kind by rule kind: each fails and passes exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from graders import Verdict, by_id, run_grader
+from graders.deploy_limits import NAME_RULES, VALUE_RULES
+from harness.answer import Answer
+from harness.config.expr import UNKNOWN, evaluate
+from harness.config.parse import parse_file
+from harness.constraints import Constraints
+from tests.conftest import deployed_folders, hcl
+
+MODE = "deploy.constraints"
+FINALS = deployed_folders()
+# a random_password with its default specials makes @ about one time in five:
+# these deployed files are flaky rather than broken, and are flagged for it
+_DEFAULT_SPECIALS = (
+    "random_password.db_password can generate characters AWS refuses (@) "
+    "through its default special characters: about 18% of its 16-character "
+    "values would be refused"
+)
+FLAKY = {"Pr1299", "Pr8672", "Pr8713", "Pr9061", "Pr9280", "Pr9290"}
+
+
+def messages(text: str, environments: tuple[str, ...] = ()) -> list[str]:
+    """Each finding's message without the address prefix, sorted."""
+    constraints = Constraints.from_dict({"environments": list(environments)})
+    grade = run_grader(by_id(MODE), Answer(hcl(text), constraints), strict=True)
+    assert grade.verdict in (Verdict.PASS, Verdict.FAIL), grade.reason
+    return sorted(f.message.split(": ", 1)[1] for f in grade.findings)
+
+
+def test_every_row_cites_its_source() -> None:
+    for rule in (*NAME_RULES, *VALUE_RULES):
+        assert len(rule.source) > 20, rule
+
+
+# -- names ---------------------------------------------------------------------
+
+
+def test_name_length_is_checked_in_each_environment() -> None:
+    text = """
+variable "environment" { default = "dev" }
+resource "aws_lb" "web" {
+  name = "payments-gateway-${var.environment}-public-lb"
+}
+"""
+    # 30 characters in dev, 37 in production
+    assert messages(text, ("dev", "production")) == [
+        'name "payments-gateway-production-public-lb" (production) is 37 '
+        "characters; AWS allows at most 32"
+    ]
+
+
+def test_name_length_counts_every_instance() -> None:
+    text = """
+resource "aws_lambda_function" "worker" {
+  count         = 2
+  function_name = "payment-settlement-reconciliation-nightly-${count.index}"
+}
+"""
+    assert messages(text) == []
+    longer = text.replace("nightly-", "nightly-batch-worker-numbered-")
+    assert messages(longer) == [
+        'function_name "payment-settlement-reconciliation-nightly-batch-worker-'
+        'numbered-0" (count.index 0) is 65 characters; AWS allows at most 64',
+        'function_name "payment-settlement-reconciliation-nightly-batch-worker-'
+        'numbered-1" (count.index 1) is 65 characters; AWS allows at most 64',
+    ]
+
+
+def test_partly_known_name_is_judged_on_its_fixed_text() -> None:
+    short = 'resource "aws_lb_target_group" "tg" { name = "${var.p}-tg" }'
+    assert messages(short) == []
+    longer = short.replace("-tg", "-payment-processing-api-target-group")
+    assert messages(longer) == [
+        "name is at least 36 characters "
+        '("${var.p}-payment-processing-api-target-group"); AWS allows at most 32'
+    ]
+
+
+def test_account_id_counts_twelve_characters() -> None:
+    text = """
+data "aws_caller_identity" "me" {}
+locals {
+  id = data.aws_caller_identity.me.account_id
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = "payment-processing-platform-audit-trail-${local.id}-${var.r}"
+}
+"""
+    # 41 fixed characters and 12 of the account id
+    assert messages(text) == []
+    direct = text.replace("${local.id}", "${data.aws_caller_identity.me.account_id}")
+    assert messages(direct) == []
+    longer = direct.replace("platform-", "platform-primary-region-")
+    # 55 fixed characters, the account id's 12 and a hyphen; long text is cut
+    assert messages(longer) == [
+        "bucket is at least 68 characters "
+        '("payment-processing-platform-primary-region-audit-trail-${data.aws_'
+        'caller_iden..."); AWS allows at most 63'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        (
+            'resource "aws_s3_bucket" "b" { bucket = "logs..archive" }',
+            'bucket "logs..archive" must begin and end with a letter or digit '
+            "and have no '..'",
+        ),
+        (
+            'resource "aws_s3_bucket" "b" { bucket = "payment_logs" }',
+            "bucket \"payment_logs\" has characters AWS refuses: '_'",
+        ),
+        (
+            'resource "aws_lb" "b" { name = "internal-payments" }',
+            'name "internal-payments" may not begin with internal-',
+        ),
+        (
+            'resource "aws_lb_target_group" "b" { name = "payments-" }',
+            'name "payments-" must use letters, digits and hyphens, and not '
+            "begin or end with a hyphen",
+        ),
+        (
+            'resource "aws_db_instance" "b" { identifier = "1payments" }',
+            'identifier "1payments" must begin with a letter, use lowercase '
+            "letters, digits and single hyphens, and not end with a hyphen",
+        ),
+        (
+            'resource "aws_db_instance" "b" { identifier = "Payments" }',
+            "identifier \"Payments\" has characters AWS refuses: 'P'",
+        ),
+        (
+            'resource "aws_kms_alias" "b" { name = "payments" }',
+            'name "payments" must begin with alias/ and not alias/aws/',
+        ),
+        (
+            'resource "aws_sqs_queue" "b" { name = "payments.events" }',
+            'name "payments.events" must use letters, digits, hyphens and '
+            "underscores, with .fifo only as a FIFO queue's suffix",
+        ),
+        (
+            'resource "aws_iam_role" "b" { name = "payments role" }',
+            "name \"payments role\" has characters AWS refuses: ' '",
+        ),
+        (
+            'resource "aws_security_group" "b" { description = "App\'s tier" }',
+            "description \"App's tier\" has characters AWS refuses: \"'\"",
+        ),
+    ],
+)
+def test_name_characters_and_shape(resource: str, expected: str) -> None:
+    assert messages(resource) == [expected]
+
+
+def test_names_within_the_rules_pass() -> None:
+    text = """
+resource "aws_s3_bucket" "b" { bucket = "payment-logs.archive-2024" }
+resource "aws_lb" "l" { name = "payments-public" }
+resource "aws_db_instance" "d" { identifier = "payments-primary" }
+resource "aws_kms_alias" "k" { name = "alias/payments" }
+resource "aws_sqs_queue" "q" {
+  name       = "payments.fifo"
+  fifo_queue = true
+}
+resource "aws_iam_role" "r" { name = "payments-role+ci@example.com" }
+resource "aws_security_group" "s" {
+  name        = "payments"
+  description = "Managed by Terraform: HTTPS (443) from the ALB"
+}
+"""
+    assert messages(text) == []
+
+
+def test_prefix_leaves_room_for_the_terraform_suffix() -> None:
+    ok = 'resource "aws_lb" "l" { name_prefix = "pay-" }'
+    assert messages(ok) == []
+    long = 'resource "aws_lb" "l" { name_prefix = "payments" }'
+    assert messages(long) == [
+        'name_prefix "payments" is 8 characters; with the 26 Terraform '
+        "appends the name exceeds 32"
+    ]
+
+
+# -- documented sets and ranges --------------------------------------------------
+
+
+def test_log_exports_are_checked_per_engine() -> None:
+    mysql = """
+resource "aws_db_instance" "d" {
+  engine                          = "mysql"
+  enabled_cloudwatch_logs_exports = ["error", "slowquery", "postgresql"]
+}
+"""
+    assert messages(mysql) == [
+        "enabled_cloudwatch_logs_exports 'postgresql' is not one of the "
+        "accepted values"
+    ]
+    postgres = mysql.replace('"mysql"', '"postgres"').replace(
+        '"error", "slowquery", ', '"upgrade", '
+    )
+    assert messages(postgres) == []
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        (
+            'resource "aws_lambda_function" "f" { timeout = 1200 }',
+            "timeout 1200 is above the maximum 900",
+        ),
+        (
+            'resource "aws_lambda_function" "f" { runtime = "python3.7" }',
+            "runtime 'python3.7' is no longer accepted",
+        ),
+        (
+            'resource "aws_sqs_queue" "q" { message_retention_seconds = 30 }',
+            "message_retention_seconds 30 is below the minimum 60",
+        ),
+        (
+            'resource "aws_kms_key" "k" { deletion_window_in_days = "45" }',
+            "deletion_window_in_days '45' is above the maximum 30",
+        ),
+        (
+            'resource "aws_db_instance" "d" {\n'
+            "  performance_insights_retention_period = 30\n}",
+            "performance_insights_retention_period 30 is not one of the "
+            "accepted values",
+        ),
+        (
+            'resource "aws_secretsmanager_secret" "s" { recovery_window_in_days = 3 }',
+            "recovery_window_in_days 3 is not one of the accepted values",
+        ),
+        (
+            'resource "aws_lb_target_group" "t" {\n'
+            "  health_check { healthy_threshold = 1 }\n}",
+            "health_check.healthy_threshold 1 is below the minimum 2",
+        ),
+    ],
+)
+def test_values_outside_the_documented_set(resource: str, expected: str) -> None:
+    assert messages(resource) == [expected]
+
+
+def test_values_inside_the_documented_set_pass() -> None:
+    text = """
+resource "aws_lambda_function" "f" {
+  timeout     = 900
+  memory_size = 1024
+  runtime     = "python3.12"
+}
+resource "aws_cloudwatch_log_group" "g" { retention_in_days = 365 }
+resource "aws_db_instance" "d" { performance_insights_retention_period = 93 }
+resource "aws_secretsmanager_secret" "s" { recovery_window_in_days = 0 }
+"""
+    assert messages(text) == []
+
+
+# -- database users, passwords, classes ------------------------------------------
+
+
+def test_user_name_rules_depend_on_the_engine() -> None:
+    text = """
+resource "aws_db_instance" "pg" {
+  engine   = "postgres"
+  username = "user"
+}
+resource "aws_db_instance" "my" {
+  engine   = "mysql"
+  username = "payments_administrator"
+}
+resource "aws_db_instance" "bad" {
+  engine   = "mariadb"
+  username = "db-admin"
+}
+"""
+    assert messages(text) == [
+        'master user name "db-admin" must begin with a letter and use only '
+        "letters, digits and underscores",
+        'master user name "payments_administrator" is 22 characters; the '
+        "engine allows 16",
+        'master user name "user" is reserved by the engine',
+    ]
+    allowed = text.replace('"user"', '"admin_user"').replace(
+        "payments_administrator", "admin"
+    ).replace("db-admin", "db_admin")
+    assert messages(allowed) == []
+
+
+def test_literal_password_characters_and_length() -> None:
+    text = """
+resource "aws_rds_cluster" "c" {
+  engine          = "aurora-mysql"
+  master_password = "p@ss wd"
+}
+"""
+    assert messages(text) == [
+        "the master password has characters the engine refuses: [' ', '@']",
+        "the master password is 7 characters; the engine takes 8 to 41",
+    ]
+
+
+def test_generated_password_is_followed_through_a_secret() -> None:
+    text = """
+resource "random_password" "db" {
+  length           = 20
+  override_special = "!#/"
+}
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id     = "x"
+  secret_string = jsonencode({ password = random_password.db.result })
+}
+locals {
+  creds = jsondecode(aws_secretsmanager_secret_version.db.secret_string)
+}
+resource "aws_db_instance" "d" {
+  engine   = "postgres"
+  password = local.creds["password"]
+}
+"""
+    assert messages(text) == [
+        "random_password.db can generate characters AWS refuses (/) through its "
+        "override_special special characters: about 27% of its 20-character "
+        "values would be refused"
+    ]
+    assert messages(text.replace('"!#/"', '"!#"')) == []
+    assert messages(text.replace("length           = 20", "special = false")) == []
+
+
+def test_auth_token_allows_only_some_specials() -> None:
+    text = """
+resource "random_password" "token" {
+  length = 32
+}
+resource "aws_elasticache_replication_group" "r" {
+  node_type  = "cache.r6g.large"
+  auth_token = random_password.token.result
+}
+"""
+    found = messages(text)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "random_password.token can generate characters AWS refuses "
+        "(% ( ) * + : = ? @ [ ] _ { }) through its default special characters"
+    )
+    fixed = text.replace("length = 32", 'length = 32\n  override_special = "!&#$^<>-"')
+    assert messages(fixed) == []
+
+
+def test_instance_classes_per_engine() -> None:
+    text = """
+resource "aws_db_instance" "no_prefix" {
+  engine         = "postgres"
+  instance_class = "t3.medium"
+}
+resource "aws_rds_cluster_instance" "aurora_m5" {
+  engine         = "aurora-mysql"
+  instance_class = "db.m5.large"
+}
+resource "aws_elasticache_cluster" "no_cache_prefix" {
+  node_type = "t3.micro"
+}
+resource "aws_rds_cluster_instance" "aurora_ok" {
+  engine         = "aurora-mysql"
+  instance_class = "db.r7g.large"
+}
+"""
+    assert messages(text) == [
+        'instance_class "db.m5.large" is not offered for Aurora',
+        'instance_class "t3.medium" is not an RDS class',
+        'node_type "t3.micro" is not an ElastiCache node type',
+    ]
+
+
+def test_performance_insights_only_on_supported_classes() -> None:
+    text = """
+variable "environment" { default = "prod" }
+locals {
+  class = { dev = "db.t4g.small", prod = "db.m6g.large" }
+}
+resource "aws_db_instance" "d" {
+  engine                       = "mariadb"
+  instance_class               = local.class[var.environment]
+  performance_insights_enabled = true
+}
+"""
+    assert messages(text, ("dev", "prod")) == [
+        "Performance Insights is enabled on db.t4g.small (dev), which mariadb "
+        "does not support it on"
+    ]
+    postgres = text.replace('"mariadb"', '"postgres"')
+    assert messages(postgres, ("dev", "prod")) == []
+
+
+# -- CIDR layout -------------------------------------------------------------------
+
+
+def test_cidr_blocks_malformed_and_netmasks() -> None:
+    text = """
+resource "aws_vpc" "wide" { cidr_block = "10.0.0.0/8" }
+resource "aws_subnet" "typo" {
+  vpc_id     = aws_vpc.wide.id
+  cidr_block = "10.0.300.0/24"
+}
+resource "aws_security_group" "s" {
+  ingress {
+    cidr_blocks = ["0.0.0.0/0", "192.168.1.0"]
+  }
+}
+"""
+    assert messages(text) == [
+        "cidr_block '10.0.300.0/24' is malformed",
+        "cidr_block 10.0.0.0/8: a VPC's netmask is /16 to /28",
+        "cidr_blocks '192.168.1.0' is not in address/netmask form",
+    ]
+
+
+def test_overlap_found_only_in_one_environment() -> None:
+    text = """
+variable "environment" { default = "dev" }
+locals {
+  offsets = { dev = 4, prod = 1 }
+}
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "public" {
+  count      = 2
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)
+}
+resource "aws_subnet" "private" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, local.offsets[var.environment])
+}
+"""
+    assert messages(text, ("dev", "prod")) == [
+        "cidr_block 10.0.1.0/24 (prod, count.index 1) overlaps "
+        "aws_subnet.private's 10.0.1.0/24 (prod)"
+    ]
+
+
+def test_subnets_of_different_vpcs_may_share_blocks() -> None:
+    text = """
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_vpc" "b" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.a.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_subnet" "b" {
+  vpc_id     = aws_vpc.b.id
+  cidr_block = "10.0.1.0/24"
+}
+"""
+    assert messages(text) == []
+
+
+# -- combinations --------------------------------------------------------------------
+
+
+def test_combinations_aws_refuses() -> None:
+    text = """
+resource "aws_ecs_task_definition" "t" {
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = 300
+  memory                   = 1024
+}
+resource "aws_sqs_queue" "fifo_without_suffix" {
+  name           = "orders"
+  fifo_queue     = true
+  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.standard.arn })
+}
+resource "aws_sqs_queue" "standard" { name = "orders-dlq" }
+resource "aws_autoscaling_group" "g" {
+  min_size         = 3
+  desired_capacity = 2
+  max_size         = 6
+}
+resource "aws_elasticache_replication_group" "r" {
+  node_type                  = "cache.r6g.large"
+  automatic_failover_enabled = true
+  num_cache_clusters         = 1
+}
+resource "aws_db_instance" "d" {
+  engine              = "postgres"
+  monitoring_interval = 30
+}
+resource "aws_s3_bucket_lifecycle_configuration" "l" {
+  rule {
+    transition {
+      days          = 7
+      storage_class = "STANDARD_IA"
+    }
+  }
+}
+resource "aws_lb_target_group" "t" {
+  health_check {
+    interval = 10
+    timeout  = 10
+  }
+}
+"""
+    assert messages(text) == [
+        "Fargate has no task size of 300 CPU units",
+        "a Fargate task needs network_mode awsvpc, not bridge",
+        "a transition to STANDARD_IA after 7 days",
+        "automatic failover with 1 node",
+        "health_check timeout 10 is not below its interval 10",
+        "its dead-letter queue aws_sqs_queue.standard is a standard queue; a "
+        "FIFO queue needs one of its own kind",
+        "monitoring_interval 30 without monitoring_role_arn",
+        "needs min_size (3) <= desired_capacity (2) <= max_size (6)",
+        "queue \"orders\": a FIFO queue name ends in .fifo and only a FIFO "
+        "queue's does",
+    ]
+
+
+# -- real deployed Terraform ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", FINALS, ids=[p.name for p in FINALS])
+def test_deployed_terraform_is_refused_only_for_flaky_passwords(folder) -> None:
+    text = "".join(
+        f"**{p.name}**\n\n```hcl\n{p.read_text('utf-8')}\n```\n"
+        for p in sorted((folder / "final").glob("*.tf"))
+    )
+    grade = run_grader(by_id(MODE), Answer(text), strict=True)
+    found = {f.message.split(": ", 1)[1] for f in grade.findings}
+    assert found == ({_DEFAULT_SPECIALS} if folder.name in FLAKY else set())
+
+
+# -- verdicts and the evaluator -------------------------------------------------------
+
+
+def test_no_aws_resources_cannot_be_judged() -> None:
+    answer = Answer(hcl('resource "google_storage_bucket" "b" { name = "x" }'))
+    grade = run_grader(by_id(MODE), answer, strict=True)
+    assert grade.verdict is Verdict.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ('cidrsubnet("10.0.0.0/16", 8, 3)', "10.0.3.0/24"),
+        ('cidrsubnet("10.0.0.0/16", 4, 15)', "10.0.240.0/20"),
+        ('cidrsubnet("10.0.0.0/16", 2, 4)', UNKNOWN),
+        ('format("%s-%02d", "web", 7)', "web-07"),
+        ('substr("payments", 0, 3)', "pay"),
+        ('replace("a_b_c", "_", "-")', "a-b-c"),
+        ('replace("Pay Ments", "/[^a-z]/", "")', "ayents"),
+        ('coalesce("", "x")', "x"),
+        ("range(3)", [0, 1, 2]),
+    ],
+)
+def test_evaluator_functions(expression: str, value: object) -> None:
+    parsed = parse_file("main.tf", f"locals {{\n  x = {expression}\n}}\n")
+    expr = parsed.blocks[0].attributes["x"].expr
+    assert evaluate(expr) == value
