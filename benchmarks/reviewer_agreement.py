@@ -58,7 +58,7 @@ MODE_WORDS: dict[str, str] = {
     r"accessible|public access",
     "network.wiring": r"wrong port|port mismatch|security group reference|"
     r"ingress rule",
-    "lambda.handler": r"handler|runtime (?:error|mismatch)|wrong runtime",
+    "lambda.handler": r"handler|runtime",
     "tls.certificate": r"certificate validation|acm certificate|not validated|"
     r"ssl policy|tls 1\.[01]|http(?: listener)? (?:to|redirect)",
     "backup.dr": r"backup|snapshot|retention period|deletion protection|versioning|"

@@ -220,8 +220,6 @@ def _values(obj: Declared, where: list[tuple[str, Scope]]) -> Iterator[Finding]:
 
 
 def _out_of_bounds(rule: ValueRule, item: Any) -> str | None:
-    if rule.refused is not None and item in rule.refused:
-        return "is no longer accepted"
     number = as_number(item) if rule.low is not None or rule.high is not None else None
     if isinstance(number, (int, float)):
         if rule.low is not None and number < rule.low:

@@ -36,7 +36,7 @@ class NameRule:
 
 @dataclass(frozen=True)
 class ValueRule:
-    """The values an argument may take: a set, a range, or neither of a set."""
+    """The values an argument may take: one of a set, or within a range."""
 
     types: tuple[str, ...]
     path: str  # attribute, or nested.block.attribute
@@ -44,7 +44,6 @@ class ValueRule:
     allowed: frozenset | None = None
     low: float | None = None
     high: float | None = None
-    refused: frozenset | None = None
     engine: str | None = None  # a regex the resource's engine must match
 
 
@@ -346,15 +345,6 @@ _LOG_DAYS = frozenset(
     | {1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 _ALARM_PERIODS = frozenset({10, 20, 30} | {60 * n for n in range(1, 1441)})
-_BLOCKED_RUNTIMES = frozenset(
-    {
-        "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3",
-        "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x",
-        "nodejs14.x", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1",
-        "dotnetcore3.1", "ruby2.5", "ruby2.7", "go1.x", "java8",
-    }
-)
-
 VALUE_RULES: tuple[ValueRule, ...] = (
     ValueRule(
         ("aws_cloudwatch_log_group",), "retention_in_days",
@@ -411,12 +401,6 @@ VALUE_RULES: tuple[ValueRule, ...] = (
     ValueRule(
         ("aws_lambda_function",), "ephemeral_storage.size",
         "Lambda quotas: /tmp storage 512-10,240 MB", low=512, high=10240,
-    ),
-    ValueRule(
-        ("aws_lambda_function",), "runtime",
-        "Lambda Developer Guide, runtime deprecation: functions can no longer "
-        "be created on deprecated runtimes",
-        refused=_BLOCKED_RUNTIMES,
     ),
     ValueRule(
         ("aws_sqs_queue",), "visibility_timeout_seconds",

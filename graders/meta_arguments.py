@@ -59,7 +59,7 @@ def _meta(obj: Declared, block: Block) -> Iterator[Finding]:
         yield _at(
             obj,
             block,
-            f"depends_on = {depends.text.strip()[:60]} is not a static list of "
+            f"depends_on = {_clip(depends.text)} is not a static list of "
             "resources, data sources or modules",
             "List addresses directly, as in depends_on = [aws_iam_role.app].",
         )
@@ -90,7 +90,7 @@ def _lifecycle(obj: Declared, lifecycle: Block) -> Iterator[Finding]:
             yield _at(
                 obj,
                 lifecycle,
-                f"lifecycle {name} = {expr.text.strip()[:40]} refers to other "
+                f"lifecycle {name} = {_clip(expr.text)} refers to other "
                 "values; Terraform needs a literal true or false",
                 f"Write {name} = true or false.",
             )
@@ -102,13 +102,18 @@ def _backend(terraform: Block) -> Iterator[Finding]:
             if _has_reference(attr.expr):
                 yield Finding(
                     f"backend {' '.join(backend.labels)} argument {name} = "
-                    f"{attr.expr.text.strip()[:40]} uses a variable or "
+                    f"{_clip(attr.expr.text)} uses a variable or "
                     "reference, which a backend block cannot",
                     attr.location.file,
                     attr.location.line,
                     hint="Write the value literally, or pass it with "
                     "-backend-config when running init.",
                 )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _folder(name: str) -> str:

@@ -214,8 +214,8 @@ resource "aws_db_instance" "d" {
             "timeout 1200 is above the maximum 900",
         ),
         (
-            'resource "aws_lambda_function" "f" { runtime = "python3.7" }',
-            "runtime 'python3.7' is no longer accepted",
+            'resource "aws_cloudwatch_metric_alarm" "a" { period = 45 }',
+            "period 45 is not one of the accepted values",
         ),
         (
             'resource "aws_sqs_queue" "q" { message_retention_seconds = 30 }',
