@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
-from graders.evaluation import as_bool, as_number, prod_scope, value
+from graders.evaluation import as_bool, as_number, instances, prod_scope, value
 from harness.answer import Answer
 from harness.config.configuration import Configuration
 from harness.config.expr import UNKNOWN, Scope, evaluate
@@ -55,23 +55,28 @@ def count_of(obj: Declared, scope: Scope) -> Any:
 
 
 def _zone_count(config: Configuration, scope: Scope) -> Any:
-    """Distinct zones the subnets use; UNKNOWN when a zone is not determined.
+    """Distinct zones the subnets use; UNKNOWN when a subnet's count is not.
 
-    A counted subnet whose zone is computed per index is taken to use as many
-    zones as it has instances, the way answers spread subnets over zones.
+    A zone the configuration does not determine (a data source's list) is told
+    apart by how it is written: ``names[count.index]`` names a different zone
+    for each instance, ``names[0]`` the same zone every time.
     """
-    literal: set[str] = set()
-    computed = 0
+    zones: set[str] = set()
     for subnet in config.resources("aws_subnet"):
-        zone = value(subnet.block, "availability_zone", scope)
-        if isinstance(zone, str):
-            literal.add(zone)
-            continue
-        count = count_of(subnet, scope)
-        if count is UNKNOWN or count < 2:
+        if count_of(subnet, scope) is UNKNOWN:
             return UNKNOWN
-        computed = max(computed, count)
-    return max(len(literal), computed)
+        expr = subnet.block.get("availability_zone") if subnet.block else None
+        if expr is None:
+            return UNKNOWN
+        for instance, inner in instances(subnet, scope):
+            zone = evaluate(expr, inner)
+            if isinstance(zone, str):
+                zones.add(zone)
+            elif "count." in expr.text or "each." in expr.text:
+                zones.add(f"{expr.text}|{instance}")
+            else:
+                zones.add(expr.text)
+    return len(zones)
 
 
 def _subnets(config: Configuration, zones: Any) -> Iterator[Finding]:

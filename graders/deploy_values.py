@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graders.base import Finding
-from graders.evaluation import as_number, environment_scope
+from graders.evaluation import environment_scope, instances
 from harness.config.configuration import Configuration
 from harness.config.expr import (
     UNKNOWN,
@@ -27,9 +27,6 @@ from harness.config.expr import (
 )
 from harness.config.model import Block, Declared
 
-# beyond this many instances a counted resource is read at its first ones only
-MAX_INSTANCES = 32
-
 
 @dataclass(frozen=True)
 class Seen:
@@ -40,26 +37,6 @@ class Seen:
 
     def label(self) -> str:
         return f" ({self.where})" if self.where else ""
-
-
-class InstanceScope(Scope):
-    """A scope that also knows ``count.index`` or ``each.key``/``each.value``."""
-
-    def __init__(
-        self, inner: Scope, index: Any = UNKNOWN, each: tuple[Any, Any] | None = None
-    ) -> None:
-        self.inner, self.index, self.each = inner, index, each
-
-    def lookup(self, trav: Traversal) -> Any:
-        path = trav.attr_path()
-        if trav.root == "count":
-            return self.index if path[:1] == ("index",) else UNKNOWN
-        if trav.root == "each":
-            if self.each is None or path[:1] not in (("key",), ("value",)):
-                return UNKNOWN
-            item = self.each[0] if path[0] == "key" else self.each[1]
-            return apply_steps(item, trav.steps[1:], self)
-        return self.inner.lookup(trav)
 
 
 class ArgumentScope(Scope):
@@ -97,35 +74,6 @@ def scopes(config: Configuration, environments: tuple[str, ...]) -> list[tuple]:
         for env in environments
     ]
     return found
-
-
-def instances(obj: Declared, scope: Scope) -> Iterator[tuple[str, Scope]]:
-    """A scope per instance of a counted or for_each resource."""
-    block = obj.block
-    count = block.get("count") if block else None
-    each = block.get("for_each") if block else None
-    if count is not None:
-        number = as_number(evaluate(count, scope))
-        if not isinstance(number, int) or number < 0:
-            yield "", InstanceScope(scope)
-            return
-        for index in range(min(number, MAX_INSTANCES)):
-            yield f"count.index {index}", InstanceScope(scope, index)
-    elif each is not None:
-        items = evaluate(each, scope)
-        pairs = (
-            list(items.items())
-            if isinstance(items, dict)
-            else [(i, i) for i in items]
-            if isinstance(items, list)
-            else []
-        )
-        if not pairs:
-            yield "", InstanceScope(scope)
-        for key, item in pairs[:MAX_INSTANCES]:
-            yield f"each.key {key}", InstanceScope(scope, each=(key, item))
-    else:
-        yield "", scope
 
 
 def values_of(

@@ -144,3 +144,56 @@ def all_resources(config: Configuration, *types: str) -> list[Declared]:
 def text_mentions(expr: Expr | None, pattern: str) -> bool:
     """Whether the expression's source text matches a pattern (case-insensitive)."""
     return expr is not None and re.search(pattern, expr.text, re.I) is not None
+
+
+# beyond this many instances a counted resource is read at its first ones only
+MAX_INSTANCES = 32
+
+
+class InstanceScope(Scope):
+    """A scope that also knows ``count.index`` or ``each.key``/``each.value``."""
+
+    def __init__(
+        self, inner: Scope, index: Any = UNKNOWN, each: tuple[Any, Any] | None = None
+    ) -> None:
+        self.inner, self.index, self.each = inner, index, each
+
+    def lookup(self, trav: Traversal) -> Any:
+        path = trav.attr_path()
+        if trav.root == "count":
+            return self.index if path[:1] == ("index",) else UNKNOWN
+        if trav.root == "each":
+            if self.each is None or path[:1] not in (("key",), ("value",)):
+                return UNKNOWN
+            item = self.each[0] if path[0] == "key" else self.each[1]
+            return apply_steps(item, trav.steps[1:], self)
+        return self.inner.lookup(trav)
+
+
+def instances(obj: Declared, scope: Scope) -> Iterator[tuple[str, Scope]]:
+    """A scope per instance of a counted or for_each resource."""
+    block = obj.block
+    count = block.get("count") if block else None
+    each = block.get("for_each") if block else None
+    if count is not None:
+        number = as_number(evaluate(count, scope))
+        if not isinstance(number, int) or number < 0:
+            yield "", InstanceScope(scope)
+            return
+        for index in range(min(number, MAX_INSTANCES)):
+            yield f"count.index {index}", InstanceScope(scope, index)
+    elif each is not None:
+        items = evaluate(each, scope)
+        pairs = (
+            list(items.items())
+            if isinstance(items, dict)
+            else [(i, i) for i in items]
+            if isinstance(items, list)
+            else []
+        )
+        if not pairs:
+            yield "", InstanceScope(scope)
+        for key, item in pairs[:MAX_INSTANCES]:
+            yield f"each.key {key}", InstanceScope(scope, each=(key, item))
+    else:
+        yield "", scope

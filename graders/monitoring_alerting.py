@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
-from graders.evaluation import referenced, value
+from graders.evaluation import instances, referenced, value
 from harness.answer import Answer
 from harness.config.configuration import Configuration
+from harness.config.expr import Scope
 from harness.config.model import Declared
 
 # resource kinds and the (namespace, metrics) one of whose alarms must exist
@@ -43,7 +44,12 @@ def check(answer: Answer) -> Iterator[Finding]:
     if not any(m.resources(*kinds) for m in modules):
         raise CouldNotJudge("the answer deploys nothing this grader watches")
     alarms = [a for m in modules for a in m.resources("aws_cloudwatch_metric_alarm")]
-    metrics = {pair for alarm in alarms for pair in _metrics(alarm)}
+    metrics = {
+        pair
+        for module in modules
+        for alarm in module.resources("aws_cloudwatch_metric_alarm")
+        for pair in _metrics(alarm, module.scope())
+    }
     for module in modules:
         yield from _missing_alarms(module, metrics)
         yield from _log_groups(module)
@@ -57,16 +63,19 @@ def check(answer: Answer) -> Iterator[Finding]:
             )
 
 
-def _metrics(alarm: Declared) -> Iterator[tuple[str, str]]:
+def _metrics(alarm: Declared, scope: Scope) -> Iterator[tuple[str, str]]:
+    """The metrics an alarm watches, for each of its instances."""
     block = alarm.block
     assert block is not None
     blocks = [block] + [
         m for q in block.nested("metric_query") for m in q.nested("metric")
     ]
-    for item in blocks:
-        namespace, metric = value(item, "namespace"), value(item, "metric_name")
-        if isinstance(namespace, str) and isinstance(metric, str):
-            yield namespace, metric
+    for _, inner in instances(alarm, scope):
+        for item in blocks:
+            namespace = value(item, "namespace", inner)
+            metric = value(item, "metric_name", inner)
+            if isinstance(namespace, str) and isinstance(metric, str):
+                yield namespace, metric
 
 
 def _missing_alarms(

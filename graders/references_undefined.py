@@ -1,5 +1,6 @@
 """An expression refers to a resource, data source, variable, local or module
-(output) that the answer never declares, or a module's local source is missing.
+(output) that the answer never declares, a module's local source is missing,
+or an unquoted word (``protocol = tcp``) stands where a string was meant.
 
 Objects whose block failed to parse or was cut off count as declared: those
 answers fail ``syntax.parse`` or ``format.response`` instead.
@@ -13,10 +14,12 @@ from collections.abc import Iterator
 from graders.base import CouldNotJudge, Finding, Grader, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import evaluate
+from harness.config.expr import Expr, evaluate, traversals
 from harness.config.model import Declared
 
 FIX = "Declare what is referred to, or refer to something the answer declares."
+# arguments whose value is a bare name by design
+_NAME_ARGUMENTS = {"provider", "iterator", "providers"}
 
 
 def check(answer: Answer) -> Iterator[Finding]:
@@ -28,6 +31,7 @@ def check(answer: Answer) -> Iterator[Finding]:
     }
     for module in config.modules():
         yield from _undefined(module)
+        yield from _bare_words(module)
         yield from _missing_sources(module, folders)
 
 
@@ -47,6 +51,35 @@ def _undefined(config: Configuration) -> Iterator[Finding]:
         yield Finding.at(
             objs[0], f"{ref} is never declared; used by {listed}", hint=FIX
         )
+
+
+def _bare_words(config: Configuration) -> Iterator[Finding]:
+    """A lone name is a reference to nothing Terraform knows."""
+    for obj in config.objects.values():
+        if obj.kind == "variable":
+            continue  # type = string is a type, not a reference
+        for name, expr in _expressions(obj):
+            for trav in traversals(expr):
+                if not trav.steps:
+                    yield Finding.at(
+                        obj,
+                        f"{obj.address}: {name} = {trav.root} is an unquoted "
+                        "word, which Terraform reads as a reference to nothing",
+                        hint=f'Quote it: "{trav.root}".',
+                    )
+
+
+def _expressions(obj: Declared) -> Iterator[tuple[str, Expr]]:
+    if obj.expr is not None:
+        yield obj.address, obj.expr
+    if obj.block is None:
+        return
+    for block in obj.block.walk():
+        if block.type == "lifecycle":
+            continue  # ignore_changes lists bare attribute names
+        for attr in block.attributes.values():
+            if attr.name not in _NAME_ARGUMENTS:
+                yield attr.name, attr.expr
 
 
 def _broken_addresses(config: Configuration) -> set[str]:

@@ -86,6 +86,7 @@ def _literal_secrets(obj: Declared) -> Iterator[Finding]:
         ):
             yield _literal(obj, f"variable {obj.name} has a literal default")
         return
+    yield from _stored_literal(obj)
     for name, expr in block.expressions():
         data = (
             document(expr)
@@ -98,6 +99,19 @@ def _literal_secrets(obj: Declared) -> Iterator[Finding]:
             yield _literal(obj, f"argument {name} is a literal")
         elif name == "variables":
             yield from _secrets_in_data(obj, name, to_data(expr))
+
+
+def _stored_literal(obj: Declared) -> Iterator[Finding]:
+    """A SecureString parameter whose value is written out: the secret is in
+    the code, whatever the store does with it afterwards."""
+    assert obj.block is not None
+    if obj.type != "aws_ssm_parameter":
+        return
+    if value(obj.block, "type") != "SecureString":
+        return
+    expr = obj.block.get("value")
+    if expr is not None and _is_literal_secret(to_data(expr)):
+        yield _literal(obj, "the SecureString value is a literal")
 
 
 def _secrets_in_data(obj: Declared, where: str, data: Any) -> Iterator[Finding]:

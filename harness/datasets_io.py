@@ -147,7 +147,25 @@ def load_tasks(source: str, mapping: dict[str, str]) -> list[Task]:
             f"{source} has no column {missing[0]!r}; columns: "
             f"{', '.join(sorted(rows[0]))}"
         )
-    return [_task(row, index, mapping) for index, row in enumerate(rows)]
+    tasks = [_task(row, index, mapping) for index, row in enumerate(rows)]
+    _refuse_repeated_ids(source, tasks, mapping.get("id"))
+    return tasks
+
+
+def _refuse_repeated_ids(source: str, tasks: list[Task], column: str | None) -> None:
+    """Two rows with one id would overwrite each other's answers and grades."""
+    rows: dict[str, list[int]] = {}
+    for index, task in enumerate(tasks):
+        rows.setdefault(task.id, []).append(index + 1)
+    repeated = {i: r for i, r in rows.items() if len(r) > 1}
+    if repeated:
+        task_id, where = next(iter(repeated.items()))
+        raise UserError(
+            f"{source}: column {column!r} repeats the id {task_id!r} (rows "
+            f"{', '.join(map(str, where[:5]))}) and {len(repeated) - 1} other "
+            "id(s) repeat too; map --columns id= to a column of unique values, "
+            "or leave id out to number the rows"
+        )
 
 
 def _rows(source: str) -> list[dict[str, Any]]:

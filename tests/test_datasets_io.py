@@ -9,6 +9,7 @@ import pytest
 
 from harness.cli import main
 from harness.datasets_io import load_tasks, parse_mapping
+from harness.errors import UserError
 
 
 def test_export_writes_parquet_and_card(tmp_path: Path, monkeypatch) -> None:
@@ -112,3 +113,18 @@ def test_bad_column_mapping_is_a_usage_error(tmp_path: Path) -> None:
         )
         == 2
     )
+
+
+def test_repeated_task_ids_are_refused_with_the_rows(tmp_path: Path) -> None:
+    source = tmp_path / "tasks.jsonl"
+    rows = [{"key": k, "question": "Create an SQS queue."} for k in "aba"]
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    with pytest.raises(UserError) as error:
+        load_tasks(str(source), parse_mapping("id=key,prompt=question"))
+    assert str(error.value) == (
+        f"{source}: column 'key' repeats the id 'a' (rows 1, 3) and 0 other "
+        "id(s) repeat too; map --columns id= to a column of unique values, or "
+        "leave id out to number the rows"
+    )
+    numbered = load_tasks(str(source), parse_mapping("prompt=question"))
+    assert [t.id for t in numbered] == ["row-0", "row-1", "row-2"]
