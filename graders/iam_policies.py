@@ -13,8 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from graders.evaluation import IteratorScope
 from harness.config.configuration import Configuration
-from harness.config.expr import Expr, Opaque, Traversal, document, to_data
+from harness.config.expr import (
+    UNKNOWN,
+    Expr,
+    Opaque,
+    Scope,
+    Traversal,
+    document,
+    evaluate,
+    to_data,
+)
 from harness.config.model import Block, Declared
 
 IDENTITY, TRUST, RESOURCE = "identity", "trust", "resource"
@@ -89,29 +99,66 @@ def _from_document(owner: Declared, kind: str, doc: Any) -> Iterator[Statement]:
         )
 
 
-def _from_data_source(owner: Declared, kind: str) -> Iterator[Statement]:
+def _from_data_source(
+    owner: Declared, kind: str, scope: Scope | None = None
+) -> Iterator[Statement]:
     assert owner.block is not None
-    for block in owner.block.nested("statement"):
-        effect = to_data(block.get("effect")) if block.get("effect") else "Allow"
+    for block, inner in _statement_blocks(owner.block, scope or Scope()):
+        effect = to_data(block.get("effect"), inner) if block.get("effect") else "Allow"
         actions = block.get("actions") or block.get("not_actions")
         principals = [
             identifier
             for p in block.nested("principals")
-            for identifier in _list(to_data(p.get("identifiers")))
+            for identifier in _list(to_data(p.get("identifiers"), inner))
         ]
         yield Statement(
             owner=owner,
             kind=kind,
             effect=effect if isinstance(effect, str) else "?",
-            actions=_list(to_data(actions)) if actions is not None else (),
+            actions=_list(to_data(actions, inner)) if actions is not None else (),
             not_action=block.get("not_actions") is not None,
-            resources=_list(to_data(block.get("resources")))
+            resources=_list(to_data(block.get("resources"), inner))
             if block.get("resources")
             else (),
             principals=tuple(principals),
             conditional=bool(block.nested("condition")),
-            sid=to_data(block.get("sid")) if block.get("sid") else None,
+            sid=to_data(block.get("sid"), inner) if block.get("sid") else None,
         )
+
+
+def _statement_blocks(
+    document: Block, scope: Scope
+) -> Iterator[tuple[Block, Scope]]:
+    """Statement blocks with the scope each is read in: a dynamic block's
+    content once per element of its collection, with its iterator bound."""
+    for block in document.blocks_of("statement"):
+        yield block, scope
+    for dynamic in document.blocks_of("dynamic"):
+        if dynamic.labels[:1] != ("statement",):
+            continue
+        contents = dynamic.blocks_of("content")
+        each = dynamic.get("for_each")
+        items = evaluate(each, scope) if each is not None else UNKNOWN
+        name = _iterator_name(dynamic)
+        pairs = (
+            list(items.items())
+            if isinstance(items, dict)
+            else list(enumerate(items))
+            if isinstance(items, list)
+            else None
+        )
+        for content in contents:
+            if pairs is None:
+                yield content, scope
+            for key, item in pairs or ():
+                yield content, IteratorScope(scope, name, key, item)
+
+
+def _iterator_name(dynamic: Block) -> str:
+    iterator = dynamic.get("iterator")
+    if isinstance(iterator, Traversal) and not iterator.steps:
+        return iterator.root
+    return dynamic.labels[0]
 
 
 def _document_source(expr: Expr) -> str | None:
@@ -155,7 +202,8 @@ def _module_statements(config: Configuration) -> list[Statement]:
                 continue
             found += _from_document(obj, kind, document(expr, config.scope()))
     for obj in config.data_sources("aws_iam_policy_document"):
-        found += _from_data_source(obj, used_as.get(obj.address, IDENTITY))
+        kind = used_as.get(obj.address, IDENTITY)
+        found += _from_data_source(obj, kind, config.scope())
     return found
 
 
@@ -183,7 +231,7 @@ def policy_statements(config: Configuration) -> dict[str, list[Statement]]:
     """
     by_owner: dict[str, list[Statement]] = {}
     documents = {
-        obj.address: list(_from_data_source(obj, IDENTITY))
+        obj.address: list(_from_data_source(obj, IDENTITY, config.scope()))
         for obj in config.data_sources("aws_iam_policy_document")
     }
     for obj in config.objects.values():

@@ -57,6 +57,19 @@ def _strings(raw: Any) -> tuple[str, ...]:
     return ()
 
 
+def _cidrs(expr: Any, scope: Scope) -> tuple[str, ...]:
+    """Known blocks as written; a computed one (``aws_vpc.main.cidr_block``)
+    by its expression, since it still admits addresses rather than a group."""
+    if expr is None:
+        return ()
+    raw = evaluate(expr, scope)
+    known = _strings(raw)
+    computed = raw is UNKNOWN or (
+        isinstance(raw, list) and any(not isinstance(x, str) for x in raw)
+    )
+    return known + ((" ".join(expr.text.split())[:60],) if computed else ())
+
+
 def _int(raw: Any) -> Any:
     if isinstance(raw, str) and raw.lstrip("-").isdigit():
         return int(raw)
@@ -70,11 +83,10 @@ def _rule(
         expr = block.get(name)
         return evaluate(expr, scope) if expr is not None else None
 
-    cidrs = (
-        _strings(get("cidr_blocks"))
-        + _strings(get("ipv6_cidr_blocks"))
-        + _strings(get("cidr_ipv4"))
-        + _strings(get("cidr_ipv6"))
+    cidrs = tuple(
+        cidr
+        for name in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6")
+        for cidr in _cidrs(block.get(name), scope)
     )
     peers = tuple(
         address

@@ -354,6 +354,58 @@ def _eval_operation(expr: Operation, scope: Scope) -> Any:
         return UNKNOWN
 
 
+class _BoundScope(Scope):
+    """A for expression's names for one element, over the enclosing scope."""
+
+    def __init__(self, inner: Scope, names: dict[str, Any]) -> None:
+        self.inner, self.names = inner, names
+
+    def lookup(self, trav: Traversal) -> Any:
+        if trav.root in self.names:
+            return apply_steps(self.names[trav.root], trav.steps, self)
+        return self.inner.lookup(trav)
+
+
+def for_scopes(expr: ForExpr, scope: Scope) -> list[Scope] | None:
+    """One scope per element the for expression keeps, or None if unknown."""
+    items = evaluate(expr.collection, scope)
+    if isinstance(items, dict):
+        pairs = list(items.items())
+    elif isinstance(items, list):
+        pairs = list(enumerate(items))
+    else:
+        return None
+    kept = []
+    for key, item in pairs:
+        names = {expr.value_var: item}
+        if expr.key_var:
+            names[expr.key_var] = key
+        inner = _BoundScope(scope, names)
+        if expr.condition is not None:
+            keep = evaluate(expr.condition, inner)
+            if not isinstance(keep, bool):
+                return None
+            if not keep:
+                continue
+        kept.append(inner)
+    return kept
+
+
+def _eval_for(expr: ForExpr, scope: Scope) -> Any:
+    inners = for_scopes(expr, scope)
+    if inners is None:
+        return UNKNOWN
+    values = [evaluate(expr.value, inner) for inner in inners]
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    if expr.key is None:
+        return values
+    keys = [evaluate(expr.key, inner) for inner in inners]
+    if not all(isinstance(k, str) for k in keys):
+        return UNKNOWN
+    return dict(zip(keys, values, strict=True))
+
+
 def _eval_access(expr: Access, scope: Scope) -> Any:
     return apply_steps(evaluate(expr.source, scope), expr.steps, scope)
 
@@ -456,6 +508,7 @@ _EVALUATORS: dict[type, Any] = {
     Conditional: _eval_conditional,
     Operation: _eval_operation,
     Access: _eval_access,
+    ForExpr: _eval_for,
 }
 
 
@@ -487,6 +540,10 @@ def to_data(expr: Expr, scope: Scope = _EMPTY_SCOPE) -> Any:
         }
     if isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
         return to_data(expr.args[0], scope)
+    if isinstance(expr, ForExpr) and expr.key is None:
+        inners = for_scopes(expr, scope)
+        if inners is not None:
+            return [to_data(expr.value, inner) for inner in inners]
     return Opaque(expr.text)
 
 
