@@ -16,7 +16,6 @@ from harness.config.model import Block, Declared
 
 # meta-arguments a dynamic block cannot generate
 _NOT_DYNAMIC = ("depends_on", "count", "for_each", "lifecycle", "provider")
-_ADDRESS_ROOTS = ("var", "local", "each", "count", "path", "terraform", "self")
 _DECLARED = ("resource", "data", "module")
 
 
@@ -60,7 +59,7 @@ def _meta(obj: Declared, block: Block) -> Iterator[Finding]:
             obj,
             block,
             f"depends_on = {_clip(depends.text)} is not a static list of "
-            "resources, data sources or modules",
+            "whole resources, data sources, modules, variables or locals",
             "List addresses directly, as in depends_on = [aws_iam_role.app].",
         )
     if block.get("count") is not None and block.get("for_each") is not None:
@@ -78,9 +77,25 @@ def _static_references(expr: Expr) -> bool:
     if not isinstance(expr, TupleExpr):
         return False
     return all(
-        isinstance(item, Traversal) and item.root not in _ADDRESS_ROOTS
-        for item in expr.items
+        isinstance(item, Traversal) and _whole_object(item) for item in expr.items
     )
+
+
+def _whole_object(trav: Traversal) -> bool:
+    """Whether a depends_on entry names a whole object, as Terraform requires:
+    a resource or data source (an instance index allowed), a module or one of
+    its outputs, a variable, a local or a path value; never an attribute."""
+    kinds = [step.kind for step in trav.steps]
+    if "splat" in kinds or trav.root in ("each", "count", "self"):
+        return False
+    if trav.root in ("var", "local"):
+        return kinds == ["attr"]
+    if trav.root == "module":
+        return kinds in (["attr"], ["attr", "attr"])
+    if trav.root in ("path", "terraform"):
+        return True
+    names = 2 if trav.root == "data" else 1
+    return kinds in (["attr"] * names, ["attr"] * names + ["index"])
 
 
 def _lifecycle(obj: Declared, lifecycle: Block) -> Iterator[Finding]:

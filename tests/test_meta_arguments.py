@@ -40,18 +40,29 @@ resource "aws_s3_bucket" "logs" {
 }
 resource "aws_s3_bucket" "data" {
   bucket     = "data"
-  depends_on = [local.prerequisites]
+  depends_on = [aws_iam_role.writer.arn]
+}
+resource "aws_s3_bucket" "splat" {
+  bucket     = "splat"
+  depends_on = [aws_iam_role.readers[*]]
 }
 resource "aws_s3_bucket" "ok" {
   bucket     = "ok"
-  depends_on = [aws_s3_bucket.logs, module.network, data.aws_region.here]
+  depends_on = [
+    aws_s3_bucket.logs, aws_iam_role.readers[0], module.network,
+    module.network.vpc_id, data.aws_region.here, var.ready, local.prerequisites,
+  ]
 }
 """
+    tail = (
+        " is not a static list of whole resources, data sources, modules, "
+        "variables or locals"
+    )
     assert messages(text) == [
-        "aws_s3_bucket.data: depends_on = [local.prerequisites] is not a static "
-        "list of resources, data sources or modules",
-        "aws_s3_bucket.logs: depends_on = var.ready ? [aws_iam_role.writer] : [] "
-        "is not a static list of resources, data sources or modules",
+        "aws_s3_bucket.data: depends_on = [aws_iam_role.writer.arn]" + tail,
+        "aws_s3_bucket.logs: depends_on = var.ready ? [aws_iam_role.writer] : []"
+        + tail,
+        "aws_s3_bucket.splat: depends_on = [aws_iam_role.readers[*]]" + tail,
     ]
 
 
