@@ -18,7 +18,7 @@ EXPLAINED = {
     "Pr7995": {
         "local.security_group_validation reads "
         "data.aws_security_group.validation_security_groups.ingress, which "
-        "aws_security_group does not export",
+        "aws_security_group does not export in the AWS provider 5.100.0",
     },
 }
 
