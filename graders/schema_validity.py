@@ -69,7 +69,7 @@ def _constraints(block: Block) -> list[str]:
     older ``provider "aws" { version = ... }``."""
     values: list[object] = []
     if block.type == "provider" and block.labels[:1] == ("aws",):
-        values = [evaluate(block.get("version"))] if block.get("version") else []
+        values = [_version(block)]
     elif block.type == "terraform":
         for required in block.blocks_of("required_providers"):
             values += _required(required)
@@ -78,11 +78,16 @@ def _constraints(block: Block) -> list[str]:
 
 def _required(required: Block) -> Iterator[object]:
     for name, attr in required.attributes.items():
-        if name == "aws" and isinstance(evaluate(attr.expr), str):
-            yield evaluate(attr.expr)  # the older ``aws = "~> 5.0"``
+        if name == "aws":
+            yield evaluate(attr.expr)  # the older ``aws = "~> 5.0"``, if a string
         for entry in required.nested(name):
-            if _is_aws(name, entry) and entry.get("version"):
-                yield evaluate(entry.get("version"))
+            if _is_aws(name, entry):
+                yield _version(entry)
+
+
+def _version(block: Block) -> object:
+    expr = block.get("version")
+    return None if expr is None else evaluate(expr)
 
 
 def _is_aws(name: str, entry: Block) -> bool:

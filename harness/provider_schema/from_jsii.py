@@ -189,20 +189,13 @@ def _block(
         own.add(prop["name"])
         name = _anchor(prop)
         target = _struct_of(types, prop["type"])
-        if _is_block(prop, name) and target is None:
-            blocks[name] = ["", 0, 0, {"a": {}, "u": 1}]
-            continue
-        if _is_block(prop, name) and target is not None:
-            fqn, many = target
-            inner = types[fqn]
-            reference = types.get(f"{fqn}OutputReference", {})
-            low = 0 if prop.get("optional") else 1
-            nested = _block(types, names, inner, _getters(reference))
-            blocks[name] = ["", low, 0 if many else 1, nested]
+        if _is_block(prop, name):
+            blocks[name] = _nested(types, names, prop, target)
             continue
         attributes[name] = "o" if prop.get("optional") else "r"
         if target is not None:
-            objects[name] = sorted(_anchor(p) for p in _properties(types, target[0]))
+            keys = types[target[0]].get("properties", [])
+            objects[name] = sorted(_anchor(key) for key in keys)
     for getter in getters:
         if getter not in own:
             attributes.setdefault(names.get(getter) or snake(getter), "c")
@@ -214,8 +207,20 @@ def _block(
     return result
 
 
-def _properties(types: Types, fqn: str) -> list[dict[str, Any]]:
-    return list(types[fqn].get("properties", []))
+def _nested(
+    types: Types,
+    names: dict[str, str],
+    prop: dict[str, Any],
+    target: tuple[str, bool] | None,
+) -> list[Any]:
+    """``[nesting, least, largest, contents]`` of a nested block; the nesting
+    mode is not in the assembly."""
+    if target is None:  # typed ``any``: what the block holds is not recorded
+        return ["", 0, 0, {"a": {}, "u": 1}]
+    fqn, many = target
+    reference = types.get(f"{fqn}OutputReference", {})
+    contents = _block(types, names, types[fqn], _getters(reference))
+    return ["", 0 if prop.get("optional") else 1, 0 if many else 1, contents]
 
 
 def _anchor(prop: dict[str, Any]) -> str:
