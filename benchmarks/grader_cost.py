@@ -30,7 +30,7 @@ from harness.answer import Answer  # noqa: E402
 from harness.config import parse  # noqa: E402
 from harness.constraints import infer  # noqa: E402
 from harness.models.reference import render  # noqa: E402
-from harness.provider_schema import aws  # noqa: E402
+from harness.provider_schema import SHIPPED, load  # noqa: E402
 from harness.tasks import all_tasks  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -56,7 +56,7 @@ def answers() -> list[Answer]:
 
 def main() -> int:
     batch = answers()
-    aws()  # warm-up so the first grader is not charged the load
+    load_schemas()  # warm-up so the first grader is not charged the load
 
     parse._MEMORY.clear()
     start = time.perf_counter()
@@ -71,10 +71,10 @@ def main() -> int:
             run_grader(grader, answer)
         costs[grader.id] = time.perf_counter() - start
 
-    aws.cache_clear()
+    load.cache_clear()
     start = time.perf_counter()
-    aws()
-    load = time.perf_counter() - start
+    load_schemas()
+    loading = time.perf_counter() - start
 
     per = 1000 / len(batch)
     print(f"{len(batch)} answers; parsing {parsing * per:.2f} ms per answer\n")
@@ -84,10 +84,15 @@ def main() -> int:
     provider = sum(costs[m] for m in PROVIDER_MODES) / parsing
     print(f"\nprovider-facing modes / parsing: {provider:.2f} (target <= 0.50)")
     print(
-        f"schema load {load:.2f} s once per process / parsing the batch "
-        f"{parsing:.2f} s: {load / parsing:.2f} (target < 1)"
+        f"schema load (every version) {loading:.2f} s once per process / parsing "
+        f"the batch {parsing:.2f} s: {loading / parsing:.2f} (target < 1)"
     )
-    return 0 if provider <= 0.5 and load < parsing else 1
+    return 0 if provider <= 0.5 and loading < parsing else 1
+
+
+def load_schemas() -> None:
+    for data_file in SHIPPED.values():
+        load(data_file)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 resource types, unknown or missing arguments, blocks written wrongly, or
 references to attributes a resource does not export.
 
-Checked against the shipped schema of the AWS provider (its version is in the
-data): resource and data source types (with a did-you-mean suggestion),
-arguments and nested blocks at every depth, required arguments, computed-only
-attributes set by hand, too many nested blocks, a block written as an argument
-or the other way round, and ``type.name.attribute`` references. Types of other
-providers are not judged; the language's own rules (meta-arguments, backend
-blocks, names declared twice) are judged for every provider.
+Checked against the shipped schema of the AWS provider version the answer's
+``required_providers`` constraint would install (6.25.0 when it admits 6.x,
+else 5.100.0; findings name it): resource and data source types (with a
+did-you-mean suggestion), arguments and nested blocks at every depth, required
+arguments, computed-only attributes set by hand, too many nested blocks, a
+block written as an argument or the other way round, and
+``type.name.attribute`` references. Types of other providers are not judged;
+the language's own rules (meta-arguments, backend blocks, names declared twice)
+are judged for every provider.
 """
 
 from __future__ import annotations
@@ -17,19 +19,21 @@ import difflib
 from collections.abc import Iterator
 
 from graders import meta_arguments
-from graders.base import CouldNotJudge, Finding, Grader, Severity
+from graders.base import CouldNotJudge, Finding, Grader, Measured, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import Traversal, walk
+from harness.config.expr import Traversal, evaluate, walk
 from harness.config.model import Block, Declared
-from harness.provider_schema import BlockSchema, ProviderSchema, aws
+from harness.provider_schema import BlockSchema, ProviderSchema, aws_for
 
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
+SOURCES = {"hashicorp/aws", "registry.terraform.io/hashicorp/aws"}
 
 
-def check(answer: Answer) -> Iterator[Finding]:
-    schema = aws()
+def check(answer: Answer) -> Measured:
+    constraint = aws_constraint(answer.config)
+    schema = aws_for(constraint)
     merged = {f.name for f in answer.extraction.files if len(f.blocks) > 1}
     language = [
         f for m in answer.config.modules() for f in meta_arguments.findings(m, merged)
@@ -44,9 +48,55 @@ def check(answer: Answer) -> Iterator[Finding]:
         raise CouldNotJudge(
             "the answer declares no types of a provider the schema covers"
         )
-    yield from language
-    for module in answer.config.modules():
-        yield from _module(module, schema)
+    findings = language + [
+        f for module in answer.config.modules() for f in _module(module, schema)
+    ]
+    return Measured(findings, {"aws_provider": schema.version})
+
+
+def aws_constraint(config: Configuration) -> str | None:
+    """Every module's ``version`` constraint on the AWS provider, joined with
+    commas as Terraform joins them, or None when no module states one."""
+    found = []
+    for module in config.modules():
+        for block in module.blocks:
+            found += _constraints(block)
+    return ", ".join(found) if found else None
+
+
+def _constraints(block: Block) -> list[str]:
+    """Constraints in ``terraform { required_providers { ... } }`` and in the
+    older ``provider "aws" { version = ... }``."""
+    values: list[object] = []
+    if block.type == "provider" and block.labels[:1] == ("aws",):
+        values = [_version(block)]
+    elif block.type == "terraform":
+        for required in block.blocks_of("required_providers"):
+            values += _required(required)
+    return [v for v in values if isinstance(v, str)]
+
+
+def _required(required: Block) -> Iterator[object]:
+    for name, attr in required.attributes.items():
+        if name == "aws":
+            yield evaluate(attr.expr)  # the older ``aws = "~> 5.0"``, if a string
+        for entry in required.nested(name):
+            if _is_aws(name, entry):
+                yield _version(entry)
+
+
+def _version(block: Block) -> object:
+    expr = block.get("version")
+    return None if expr is None else evaluate(expr)
+
+
+def _is_aws(name: str, entry: Block) -> bool:
+    """Whether a ``required_providers`` entry is the HashiCorp AWS provider."""
+    expr = entry.get("source")
+    if expr is None:
+        return name == "aws"
+    source = evaluate(expr)
+    return isinstance(source, str) and source.lower() in SOURCES
 
 
 def _module(config: Configuration, schema: ProviderSchema) -> Iterator[Finding]:
@@ -75,12 +125,14 @@ def _declared(obj: Declared, schema: ProviderSchema) -> Iterator[Finding]:
         )
         return
     assert obj.block is not None
-    yield from _body(obj, obj.block, block_schema, obj.type)
+    yield from _body(obj, obj.block, block_schema, obj.type, schema.version)
 
 
 def _body(
-    obj: Declared, block: Block, schema: BlockSchema, where: str
+    obj: Declared, block: Block, schema: BlockSchema, where: str, version: str
 ) -> Iterator[Finding]:
+    if schema.unchecked:
+        return  # the data does not record what this block holds
     for name, attr in block.attributes.items():
         if name in META_ARGUMENTS:
             continue
@@ -96,7 +148,7 @@ def _body(
             else:
                 yield _finding(
                     obj,
-                    f"{where}: unknown argument {name}",
+                    f"{where}: the AWS provider {version} has no argument {name}",
                     _suggest(name, schema),
                     attr.location.line,
                 )
@@ -107,7 +159,7 @@ def _body(
                 f"Remove {name}.",
                 attr.location.line,
             )
-    yield from _blocks(obj, block, schema, where)
+    yield from _blocks(obj, block, schema, where, version)
     for name, flags in schema.attributes.items():
         if "r" in flags and name not in block.attributes:
             yield _finding(
@@ -119,7 +171,7 @@ def _body(
 
 
 def _blocks(
-    obj: Declared, block: Block, schema: BlockSchema, where: str
+    obj: Declared, block: Block, schema: BlockSchema, where: str, version: str
 ) -> Iterator[Finding]:
     counts: dict[str, int] = {}
     for child in block.blocks:
@@ -138,7 +190,7 @@ def _blocks(
             else child
         )
         if nested is not None:
-            yield from _body(obj, inner, nested[3], f"{where}.{name}")
+            yield from _body(obj, inner, nested[3], f"{where}.{name}", version)
         elif name in schema.objects:
             yield from _object_keys(obj, inner, schema.objects[name], f"{where}.{name}")
         elif name in schema.attributes:
@@ -151,7 +203,7 @@ def _blocks(
         else:
             yield _finding(
                 obj,
-                f"{where}: unknown block {name}",
+                f"{where}: the AWS provider {version} has no block {name}",
                 _suggest(name, schema),
                 child.location.line,
             )
@@ -222,8 +274,8 @@ def _references(
                 )
                 yield Finding.at(
                     obj,
-                    f"{obj.address} reads {target}.{attribute}, "
-                    f"which {type_} does not export",
+                    f"{obj.address} reads {target}.{attribute}, which {type_} "
+                    f"does not export in the AWS provider {schema.version}",
                     hint=hint,
                 )
 
@@ -260,4 +312,5 @@ GRADER = Grader(
     title="What the provider accepts",
     severity=Severity.CRITICAL,
     check=check,
+    version=2,
 )

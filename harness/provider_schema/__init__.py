@@ -1,8 +1,11 @@
 """A compact schema of the AWS provider: resource and data source types with
 their arguments, nested blocks and exported attributes, shipped as data.
 
-``generate.py`` beside this file builds it from ``terraform providers schema
--json`` output; the provider version it came from is recorded in the data.
+Two versions ship: 5.100.0, the last 5.x and the default, built by
+``generate.py`` from ``terraform providers schema -json``; and 6.25.0, built by
+``from_jsii.py`` from the cdktf provider's jsii assembly. Each records the
+version it came from. ``aws_for`` picks the one a ``required_providers``
+version constraint would install.
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from harness.provider_schema.versions import ConstraintError, admits_major
+
 DATA_FILE = "aws.json.gz"
+# each shipped schema by the provider version it records, oldest first
+SHIPPED = {"5.100.0": DATA_FILE, "6.25.0": "aws-6.json.gz"}
 
 
 @dataclass(frozen=True)
 class BlockSchema:
-    """Arguments (name -> flags ``r``, ``o``, ``c``), nested blocks and object
-    attributes written as blocks (name -> their keys)."""
+    """Arguments (name -> flags ``r``, ``o``, ``c``), nested blocks (name ->
+    nesting mode, least and largest number, 0 for no limit, and contents) and
+    object attributes written as blocks (name -> their keys). ``unchecked``
+    marks a block whose contents the data does not record (``"u": 1``)."""
 
     attributes: dict[str, str] = field(default_factory=dict)
     blocks: dict[str, tuple[str, int, int, BlockSchema]] = field(default_factory=dict)
     objects: dict[str, frozenset[str]] = field(default_factory=dict)
+    unchecked: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,13 +54,41 @@ def _block(raw: dict[str, Any]) -> BlockSchema:
             for name, (nesting, low, high, inner) in raw.get("b", {}).items()
         },
         objects={name: frozenset(keys) for name, keys in raw.get("o", {}).items()},
+        unchecked=bool(raw.get("u")),
     )
 
 
-@cache
 def aws() -> ProviderSchema:
-    """The shipped AWS provider schema (loaded once, on first use)."""
-    data = resources.files(__package__).joinpath(DATA_FILE).read_bytes()
+    """The default AWS provider schema, 5.100.0 (loaded once, on first use)."""
+    return load(DATA_FILE)
+
+
+def aws_for(constraint: str | None) -> ProviderSchema:
+    """The schema of the provider version a ``version`` constraint would install.
+
+    Terraform installs the newest version a constraint admits, so this is the
+    newest shipped major version the constraint admits some release of
+    (``>= 5.0`` and ``~> 6.0`` admit 6.x; ``~> 5.0`` does not). With no
+    constraint, one Terraform would refuse, or one that admits no shipped major
+    version (``~> 4.0``), it is the default.
+    """
+    if constraint is None:
+        return aws()
+    try:
+        admitted = [v for v in SHIPPED if admits_major(constraint, _major(v))]
+    except ConstraintError:
+        return aws()
+    return load(SHIPPED[admitted[-1]]) if admitted else aws()
+
+
+def _major(version: str) -> int:
+    return int(version.split(".")[0])
+
+
+@cache
+def load(data_file: str) -> ProviderSchema:
+    """One shipped schema file, read once per process."""
+    data = resources.files(__package__).joinpath(data_file).read_bytes()
     raw = json.loads(gzip.decompress(data))
     return ProviderSchema(
         name=raw["provider"],

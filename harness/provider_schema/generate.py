@@ -83,13 +83,17 @@ def main() -> None:
     parser.add_argument("--version", required=True, help="the provider version")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    data = build(json.loads(args.schema.read_text()), args.version)
+    print(write(build(json.loads(args.schema.read_text()), args.version), args.out))
+
+
+def write(data: dict[str, Any], out: Path) -> str:
+    """Write a compact schema as gzipped JSON; say what was written."""
     payload = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    args.out.write_bytes(gzip.compress(payload, mtime=0))
-    print(
-        f"{args.out}: {len(data['resources'])} resources, "
+    out.write_bytes(gzip.compress(payload, mtime=0))
+    return (
+        f"{out}: {len(data['resources'])} resources, "
         f"{len(data['data_sources'])} data sources, {len(payload):,} bytes "
-        f"({args.out.stat().st_size:,} compressed)"
+        f"({out.stat().st_size:,} compressed)"
     )
 
 
