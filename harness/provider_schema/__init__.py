@@ -69,11 +69,12 @@ def aws_for(constraint: str | None) -> ProviderSchema:
     Terraform installs the newest version a constraint admits, so this is the
     newest shipped major version the constraint admits some release of
     (``>= 5.0`` and ``~> 6.0`` admit 6.x; ``~> 5.0`` does not). With no
-    constraint, one Terraform would refuse, or one that admits no shipped major
-    version (``~> 4.0``), it is the default.
+    constraint Terraform installs the newest release, so the newest shipped
+    schema applies. A constraint Terraform would refuse, or one that admits no
+    shipped major version (``~> 4.0``), gets the default.
     """
     if constraint is None:
-        return aws()
+        return load(SHIPPED[list(SHIPPED)[-1]])
     try:
         admitted = [v for v in SHIPPED if admits_major(constraint, _major(v))]
     except ConstraintError:
