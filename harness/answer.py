@@ -31,4 +31,5 @@ class Answer:
             f for f in self.extraction.files if f.kind == "terraform" and f.text.strip()
         ]
         cut = {f.name for f in files if f.may_be_cut}
-        return build([(f.name, f.text) for f in files], cut=cut)
+        tfvars = [(f.name, f.text) for f in self.extraction.files if f.kind == "tfvars"]
+        return build([(f.name, f.text) for f in files], cut=cut, tfvars=tfvars)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from harness.answer import Answer
 from harness.config.configuration import build
-from harness.config.expr import UNKNOWN, Opaque, document, evaluate
+from harness.config.expr import UNKNOWN, Opaque, Step, Traversal, document, evaluate
 
 
 def _config(text: str):
@@ -159,3 +160,21 @@ def test_crlf_and_unicode_names_parse() -> None:
     text = 'resource "aws_s3_bucket" "b" {\r\n  tags = { Größe = "x" }\r\n}\r\n'
     tags = build([("main.tf", text)]).objects["aws_s3_bucket.b"].block.get("tags")
     assert evaluate(tags) == {"Größe": "x"}
+
+
+def test_tfvars_values_override_defaults_and_follow_the_environment() -> None:
+    answer = Answer(
+        "```hcl\n# main.tf\n"
+        'variable "size" { default = "small" }\n'
+        'variable "tier" { default = "basic" }\n```\n\n'
+        '```hcl\n# terraform.tfvars\nsize = "medium"\n```\n\n'
+        '```hcl\n# envs/prod.tfvars\nsize = "large"\ntier = "premium"\n```\n'
+    )
+    config = answer.config
+    size = Traversal(root="var", steps=(Step("attr", "size"),))
+    tier = Traversal(root="var", steps=(Step("attr", "tier"),))
+    assert config.scope().lookup(size) == "medium"
+    assert config.scope().lookup(tier) == "basic"
+    prod = config.scope(workspace="prod")
+    assert (prod.lookup(size), prod.lookup(tier)) == ("large", "premium")
+    assert config.scope({"size": "tiny"}, workspace="prod").lookup(size) == "tiny"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.config.expr import Expr, evaluate, references
+from harness.config.expr import UNKNOWN, Expr, evaluate, references
 from harness.config.model import (
     Block,
     ConfigScope,
@@ -29,6 +30,8 @@ class Configuration:
     duplicates: list[tuple[str, Location]] = field(default_factory=list)
     directory: str = ""
     children: dict[str, Configuration] = field(default_factory=dict)
+    # variable values from .tfvars files, by file name
+    tfvars: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def modules(self) -> Iterator[Configuration]:
         """This configuration and the child module folders the answer holds."""
@@ -60,9 +63,25 @@ class Configuration:
     def scope(
         self, variables: dict[str, Any] | None = None, workspace: str | None = None
     ) -> ConfigScope:
-        """A scope resolving variables (defaults unless given), locals and, when
-        given, ``terraform.workspace``."""
-        return ConfigScope(self, variables, workspace)
+        """A scope resolving variables, locals and, when given,
+        ``terraform.workspace``.
+
+        A variable takes, in rising precedence, its default, the values of the
+        .tfvars files Terraform loads by itself (``terraform.tfvars``,
+        ``*.auto.tfvars``), those of a .tfvars file named for the environment
+        ``workspace`` names (``prod.tfvars``, ``envs/prod/terraform.tfvars``),
+        and ``variables``.
+        """
+        values: dict[str, Any] = {}
+        for name, assigned in self.tfvars.items():
+            if _loaded_by_default(name):
+                values.update(assigned)
+        if workspace is not None:
+            for name, assigned in self.tfvars.items():
+                if not _loaded_by_default(name) and workspace in _words(name):
+                    values.update(assigned)
+        values.update(variables or {})
+        return ConfigScope(self, values, workspace)
 
     def reference_map(self) -> dict[str, list[str]]:
         """Each object's direct references to other declared objects, sorted."""
@@ -77,7 +96,9 @@ class Configuration:
 
 
 def build(
-    files: Iterable[tuple[str, str]], cut: set[str] | None = None
+    files: Iterable[tuple[str, str]],
+    cut: set[str] | None = None,
+    tfvars: Iterable[tuple[str, str]] = (),
 ) -> Configuration:
     """Parse and index ``(name, text)`` files, one configuration per module.
 
@@ -100,7 +121,30 @@ def build(
         target.files[item.name] = item
         for block in item.blocks:
             _declare_block(target, block)
+    for name, text in tfvars:
+        config.tfvars[name] = _assignments(parse_file(name, text, False))
     return config
+
+
+def _assignments(parsed: ParsedFile) -> dict[str, Any]:
+    """The literal values a .tfvars file assigns (a computed one is skipped)."""
+    values = {}
+    for name, attr in parsed.attributes.items():
+        value = evaluate(attr.expr)
+        if value is not UNKNOWN:
+            values[name] = value
+    return values
+
+
+def _loaded_by_default(name: str) -> bool:
+    path = posixpath.normpath(name.replace("\\", "/"))
+    return path == "terraform.tfvars" or (
+        "/" not in path and path.endswith(".auto.tfvars")
+    )
+
+
+def _words(name: str) -> set[str]:
+    return set(re.split(r"[/\\._-]+", name.lower()))
 
 
 def _folder(name: str) -> str:
