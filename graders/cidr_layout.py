@@ -14,10 +14,10 @@ from typing import Any
 
 from graders.base import Finding
 from graders.deploy_limits import VPC_PREFIXES, VPC_SOURCE
-from graders.deploy_values import instances, items_at, refusal
+from graders.deploy_values import instances, items_at, refusal, values_at
 from graders.evaluation import referenced
 from harness.config.configuration import Configuration
-from harness.config.expr import Scope, evaluate
+from harness.config.expr import UNKNOWN, Scope, Traversal, evaluate
 from harness.config.model import Declared
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -82,18 +82,17 @@ def _vpc(obj: Declared, where: Where) -> Iterator[Finding]:
     if expr is None:
         return
     low, high = VPC_PREFIXES
-    for env, scope in where:
-        value = evaluate(expr, scope)
-        network = parse(value) if isinstance(value, str) else None
-        label = f" ({env})" if env else ""
+    for seen in values_at(obj, expr, where):
+        network = parse(seen.value)
         if isinstance(network, str):
             yield refusal(
-                obj, f"cidr_block {network}{label}", "Fix it.", _FORMAT_SOURCE
+                obj, f"cidr_block {network}{seen.label()}", "Fix it.", _FORMAT_SOURCE
             )
-        elif network is not None and not low <= network.prefixlen <= high:
+        elif not low <= network.prefixlen <= high:
             yield refusal(
                 obj,
-                f"cidr_block {network}{label}: a VPC's netmask is /{low} to /{high}",
+                f"cidr_block {network}{seen.label()}: a VPC's netmask is /{low} "
+                f"to /{high}",
                 "Use a netmask in that range.",
                 VPC_SOURCE,
             )
@@ -105,18 +104,39 @@ def _subnets(config: Configuration, env: str, scope: Scope) -> Iterator[Placed]:
         expr = obj.block.get("cidr_block")
         if expr is None:
             continue
-        vpcs = list(referenced(obj.block.get("vpc_id"), "aws_vpc."))
         for instance, inner in instances(obj, scope):
             value = evaluate(expr, inner)
             if not isinstance(value, str):
                 continue
             network = parse(value)
             label = ", ".join(w for w in (env, instance) if w)
-            vpc = vpcs[0] if vpcs else None
+            vpc = _vpc_of(config, obj.block.get("vpc_id"), inner, instance)
             if isinstance(network, str):
                 yield Placed(obj, label, None, vpc, problem=network)
             else:
                 yield Placed(obj, label, network, vpc)
+
+
+def _vpc_of(config: Configuration, expr: Any, scope: Scope, instance: str) -> str:
+    """Which VPC a subnet is in, as a key two subnets share only if they are in
+    the same VPC: ``aws_vpc.main`` (with its instance key when the VPC is
+    counted), else how the VPC is written (``data.aws_vpc.dr.id``)."""
+    for _ in range(4):  # through locals that only rename the VPC
+        if not (isinstance(expr, Traversal) and expr.root == "local"):
+            break
+        local = config.objects.get(f"local.{expr.attr_path()[0]}")
+        expr = local.expr if local is not None else None
+    if expr is None:
+        return ""
+    if isinstance(expr, Traversal) and expr.root == "aws_vpc" and expr.attr_path():
+        address = f"aws_vpc.{expr.attr_path()[0]}"
+        index = [s for s in expr.steps if s.kind == "index" and s.key is not None]
+        if not index:
+            return address
+        key = evaluate(index[0].key, scope)  # type: ignore[arg-type]
+        return f"{address}[{key!r}]" if key is not UNKNOWN else f"?{instance}"
+    text = " ".join(expr.text.split())
+    return text + (f"|{instance}" if "count." in text or "each." in text else "")
 
 
 def _outside(
@@ -147,8 +167,13 @@ def _outside(
                     _SUBNET_SOURCE,
                 ),
             )
-        vpc = _vpc_network(config, item.vpc, scope)
-        if vpc is not None and not item.network.subnet_of(vpc):  # type: ignore
+        vpcs = _vpc_networks(config, item.vpc, scope)
+        inside = vpcs is None or any(
+            item.network.subnet_of(vpc)  # type: ignore[arg-type]
+            for vpc in vpcs
+        )
+        if not inside:
+            vpc = ", ".join(str(v) for v in vpcs)
             yield (
                 (*key, str(vpc)),
                 refusal(
@@ -160,14 +185,24 @@ def _outside(
             )
 
 
-def _vpc_network(config: Configuration, address: str | None, scope: Scope) -> Any:
+def _vpc_networks(config: Configuration, address: str | None, scope: Scope) -> Any:
+    """A single VPC's IPv4 blocks, its secondary ones included; None when any
+    is unknown (a subnet can then be in a block the grader cannot see)."""
     obj = config.objects.get(address) if address else None
     if obj is None or obj.block is None or obj.block.get("cidr_block") is None:
         return None
-    network = parse(evaluate(obj.block.get("cidr_block"), scope))
-    if isinstance(network, str) or network.version != 4:
+    if obj.block.get("count") is not None or obj.block.get("for_each") is not None:
         return None
-    return network
+    blocks = [obj.block.get("cidr_block")] + [
+        extra.block.get("cidr_block")
+        for extra in config.resources("aws_vpc_ipv4_cidr_block_association")
+        if extra.block is not None
+        and address in set(referenced(extra.block.get("vpc_id"), "aws_vpc."))
+    ]
+    networks = [parse(evaluate(b, scope)) if b is not None else "" for b in blocks]
+    if any(isinstance(n, str) or n.version != 4 for n in networks):
+        return None
+    return networks
 
 
 def _overlaps(placed: list[Placed]) -> Iterator[tuple[tuple, Finding]]:

@@ -37,6 +37,14 @@ def _arg(block: Block, name: str, scope: Scope) -> Any:
     return evaluate(expr, scope) if expr is not None else None
 
 
+def _flag(block: Block, name: str, scope: Scope) -> Any:
+    """A boolean argument: its value, False when absent, UNKNOWN when computed."""
+    if block.get(name) is None:
+        return False
+    value = as_bool(_arg(block, name, scope))
+    return value if isinstance(value, bool) else UNKNOWN
+
+
 def _fargate(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
     block = obj.block
     assert block is not None
@@ -69,7 +77,7 @@ def _fargate(config: Configuration, obj: Declared, where: Where) -> Iterator[Fin
                 "the documented steps.",
                 FARGATE_SOURCE,
             )
-        if mode != "awsvpc":
+        if mode is not UNKNOWN and mode != "awsvpc":
             yield refusal(
                 obj,
                 f"a Fargate task needs network_mode awsvpc, not {mode or 'bridge'}",
@@ -85,8 +93,9 @@ def _fifo(flag: str, what: str, source: str) -> Check:
 
         def read(scope: Scope) -> Any:
             name = _arg(block, "name", scope)
-            fifo = as_bool(_arg(block, flag, scope)) is True
-            return [name, fifo] if isinstance(name, str) else UNKNOWN
+            fifo = _flag(block, flag, scope)
+            known = isinstance(name, str) and fifo is not UNKNOWN
+            return [name, fifo] if known else UNKNOWN
 
         for seen in values_of(obj, read, where):
             name, fifo = seen.value
@@ -113,13 +122,15 @@ def _dead_letter(
     assert block is not None
     policy = block.get("redrive_policy")
     scope = where[0][1]
-    fifo = as_bool(_arg(block, "fifo_queue", scope)) is True
+    fifo = _flag(block, "fifo_queue", scope)
+    if fifo is UNKNOWN:
+        return
     for address in set(referenced(policy, "aws_sqs_queue.")):
         target = config.objects.get(address)
         if target is None or target.block is None:
             continue
-        other = as_bool(_arg(target.block, "fifo_queue", scope)) is True
-        if other != fifo:
+        other = _flag(target.block, "fifo_queue", scope)
+        if other is not UNKNOWN and other != fifo:
             yield refusal(
                 obj,
                 f"its dead-letter queue {address} is "
@@ -169,9 +180,14 @@ def _failover(config: Configuration, obj: Declared, where: Where) -> Iterator[Fi
     assert block is not None
 
     def read(scope: Scope) -> Any:
+        flags = [
+            _flag(block, "automatic_failover_enabled", scope),
+            _flag(block, "multi_az_enabled", scope),
+        ]
+        if UNKNOWN in flags:
+            return UNKNOWN
         return [
-            as_bool(_arg(block, "automatic_failover_enabled", scope)),
-            as_bool(_arg(block, "multi_az_enabled", scope)),
+            *flags,
             as_number(_arg(block, "num_cache_clusters", scope)),
             block.get("num_node_groups") or block.get("replicas_per_node_group"),
         ]

@@ -27,18 +27,38 @@ from graders.deploy_limits import (
 from graders.deploy_values import engine_of, refusal, values_at, values_of
 from graders.evaluation import as_bool, as_number
 from harness.config.configuration import Configuration
-from harness.config.expr import UNKNOWN, Literal, Scope, evaluate, references
+from harness.config.expr import (
+    UNKNOWN,
+    Access,
+    Call,
+    Conditional,
+    Expr,
+    Literal,
+    ObjectExpr,
+    Scope,
+    Template,
+    Traversal,
+    evaluate,
+)
 from harness.config.model import Block, Declared
 
-_USER_ARGUMENT = {"aws_db_instance": "username", "aws_rds_cluster": "master_username"}
-_PASSWORD_ARGUMENT = {
-    "aws_db_instance": "password",
-    "aws_rds_cluster": "master_password",
+_USER_ARGUMENT = {
+    "aws_db_instance": "username",
+    "aws_rds_cluster": "master_username",
+    "aws_docdb_cluster": "master_username",
 }
+# the password argument, and its write-only form
+_PASSWORD_ARGUMENT = {
+    "aws_db_instance": ("password", "password_wo"),
+    "aws_rds_cluster": ("master_password", "master_password_wo"),
+    "aws_docdb_cluster": ("master_password", "master_password_wo"),
+}
+# the engine a resource has when it names none
+_DEFAULT_ENGINE = {"aws_docdb_cluster": "docdb"}
 _CLASS_SOURCE = "RDS User Guide, DB instance classes: names begin with db."
 _NODE_SOURCE = "ElastiCache User Guide, supported node types: names begin with cache."
-# objects a password passes through on its way from random_password
-_PASSTHROUGH = ("local.", "aws_secretsmanager_secret_version.", "data.")
+# functions that hand a value on unchanged
+_UNCHANGED = ("sensitive", "nonsensitive", "tostring", "try", "coalesce")
 
 Where = list[tuple[str, Scope]]
 _NONE = Literal(value=None)
@@ -59,6 +79,8 @@ def _limits(obj: Declared, where: Where) -> EngineLimits | None:
     if obj.type not in _USER_ARGUMENT:
         return None
     engine = engine_of(obj, where[0][1])
+    if obj.block is not None and obj.block.get("engine") is None:
+        engine = _DEFAULT_ENGINE.get(obj.type, UNKNOWN)
     if not isinstance(engine, str):
         return None
     return next((e for e in ENGINES if re.fullmatch(e.engine, engine)), None)
@@ -106,17 +128,18 @@ def _password(
     managed = obj.block.get("manage_master_user_password") or _NONE
     if as_bool(evaluate(managed, where[0][1])):
         return
-    expr = obj.block.get(_PASSWORD_ARGUMENT[obj.type])
+    names = _PASSWORD_ARGUMENT[obj.type]
+    expr = obj.block.get(names[0]) or obj.block.get(names[1])
     if expr is None:
         return
     for seen in values_at(obj, expr, where):
         if isinstance(seen.value, str):
             yield from _literal_password(obj, seen.value, limits)
-    for generator in _generators(config, references(expr)):
+    for generator in _generators(config, expr):
         yield from _generated(
             obj,
             generator,
-            RDS_PASSWORD_REFUSED,
+            RDS_PASSWORD_REFUSED | limits.password_refused,
             None,
             (8, limits.password_max),
             limits.source,
@@ -127,12 +150,12 @@ def _password(
 def _literal_password(
     obj: Declared, text: str, limits: EngineLimits
 ) -> Iterator[Finding]:
-    refused = sorted(set(text) & RDS_PASSWORD_REFUSED)
+    refused = sorted(set(text) & (RDS_PASSWORD_REFUSED | limits.password_refused))
     if refused:
         yield refusal(
             obj,
             f"the master password has characters the engine refuses: {refused}",
-            'Use printable ASCII other than / @ " and space.',
+            "Use printable ASCII without those characters.",
             limits.source,
         )
     if not 8 <= len(text) <= limits.password_max:
@@ -145,24 +168,70 @@ def _literal_password(
         )
 
 
-def _generators(config: Configuration, start: set[str]) -> list[Declared]:
-    """``random_password``/``random_string`` resources a value comes from,
-    directly or through locals, secret versions and data sources."""
-    found: dict[str, Declared] = {}
-    queue, visited = list(start), set()
-    while queue:
-        address = queue.pop()
-        if address in visited:
-            continue
-        visited.add(address)
-        obj = config.objects.get(address)
-        if obj is None:
-            continue
-        if obj.type in ("random_password", "random_string"):
-            found[address] = obj
-        elif address.startswith(_PASSTHROUGH):
-            queue.extend(obj.references)
-    return list(found.values())
+def _generators(config: Configuration, expr: Expr | None, depth: int = 0) -> list:
+    """The ``random_password``/``random_string`` a value is, followed through
+    locals, object keys and secrets stored as JSON; none when the value is
+    changed on the way (``replace(...)``) or its origin is not in the answer."""
+    if expr is None or depth > 6:
+        return []
+    if isinstance(expr, Template) and len(expr.parts) == 1:
+        return _generators(config, _as_expr(expr.parts[0]), depth + 1)
+    if isinstance(expr, Conditional):
+        return _generators(config, expr.true, depth + 1) + _generators(
+            config, expr.false, depth + 1
+        )
+    if isinstance(expr, Call) and expr.name in _UNCHANGED and expr.args:
+        chosen = expr.args if expr.name in ("try", "coalesce") else expr.args[:1]
+        return [g for arg in chosen for g in _generators(config, arg, depth + 1)]
+    if isinstance(expr, Access):
+        return _through_secret(config, expr.source, expr.steps, depth)
+    if not isinstance(expr, Traversal) or not expr.attr_path():
+        return []
+    name = expr.attr_path()[0]
+    if expr.root in ("random_password", "random_string"):
+        found = config.objects.get(f"{expr.root}.{name}")
+        return [found] if found is not None else []
+    local = config.objects.get(f"local.{name}") if expr.root == "local" else None
+    if local is None:
+        return []
+    if isinstance(local.expr, Call):
+        return _through_secret(config, local.expr, expr.steps[1:], depth)
+    return _generators(config, _select(local.expr, expr.steps[1:]), depth + 1)
+
+
+def _through_secret(
+    config: Configuration, source: Expr, steps: tuple, depth: int
+) -> list:
+    # jsondecode(aws_secretsmanager_secret_version.x.secret_string)["password"]
+    if not (isinstance(source, Call) and source.name == "jsondecode"):
+        return []
+    arg = source.args[0] if source.args else None
+    stored_in = "aws_secretsmanager_secret_version"
+    if not isinstance(arg, Traversal) or arg.root != stored_in:
+        return []
+    secret = config.objects.get(f"{arg.root}.{arg.attr_path()[0]}")
+    stored = secret.block.get("secret_string") if secret and secret.block else None
+    if isinstance(stored, Call) and stored.name == "jsonencode" and stored.args:
+        return _generators(config, _select(stored.args[0], steps), depth + 1)
+    return []
+
+
+def _select(expr: Expr | None, steps: tuple) -> Expr | None:
+    """The part of an object expression that attribute or key steps pick."""
+    for step in steps:
+        key = step.name if step.kind == "attr" else None
+        if step.kind == "index" and step.key is not None:
+            key = evaluate(step.key)
+        if isinstance(expr, Template) and len(expr.parts) == 1:
+            expr = _as_expr(expr.parts[0])
+        if not isinstance(expr, ObjectExpr) or not isinstance(key, str):
+            return None
+        expr = expr.get(key)
+    return expr
+
+
+def _as_expr(part: Any) -> Expr | None:
+    return part if isinstance(part, Expr) else None
 
 
 def _generated(
@@ -244,7 +313,7 @@ def _auth_token(
                 "Change the token.",
                 AUTH_TOKEN_SOURCE,
             )
-    for generator in _generators(config, references(expr)):
+    for generator in _generators(config, expr):
         yield from _generated(
             obj,
             generator,

@@ -56,6 +56,8 @@ class EngineLimits:
     password_max: int
     reserved: frozenset[str]
     source: str
+    # characters refused in a password beyond / @ " and space
+    password_refused: frozenset[str] = frozenset()
 
 
 _IAM = "[A-Za-z0-9+=,.@_-]"
@@ -73,10 +75,11 @@ NAME_RULES: tuple[NameRule, ...] = (
         ("aws_s3_bucket",), "bucket", 63, "[a-z0-9.-]",
         "Amazon S3 User Guide, bucket naming rules: 3-63 characters",
         min_length=3,
-        shape=r"[a-z0-9](?:[a-z0-9-]|\.(?!\.))*[a-z0-9]",
-        shape_text="begin and end with a letter or digit and have no '..'",
-        not_starting=("xn--", "sthree-"),
-        not_ending=("-s3alias", "--ol-s3"),
+        shape=r"(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9](?:[a-z0-9-]|\.(?!\.))*[a-z0-9]",
+        shape_text="begin and end with a letter or digit, have no '..' and not "
+        "look like an IP address",
+        not_starting=("xn--", "sthree-", "amzn-s3-demo-"),
+        not_ending=("-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap"),
         prefix="bucket_prefix",
     ),
     NameRule(
@@ -195,10 +198,12 @@ NAME_RULES: tuple[NameRule, ...] = (
     ),
     NameRule(
         ("aws_elasticache_replication_group",), "replication_group_id", 40,
-        "[a-z0-9-]",
+        "[A-Za-z0-9-]",
         "Amazon ElastiCache API Reference, CreateReplicationGroup "
-        "ReplicationGroupId: 1-40 characters",
-        shape=_LOWER_ID, shape_text=_LOWER_ID_TEXT,
+        "ReplicationGroupId: 1-40 characters (stored lowercased)",
+        shape=r"[A-Za-z](?:-?[A-Za-z0-9])*",
+        shape_text="begin with a letter, use letters, digits and single hyphens, "
+        "and not end with a hyphen",
     ),
     NameRule(
         ("aws_elasticache_cluster",), "cluster_id", 50, "[a-z0-9-]",
@@ -230,8 +235,9 @@ NAME_RULES: tuple[NameRule, ...] = (
         prefix="name_prefix",
     ),
     NameRule(
-        ("aws_cloudwatch_event_bus",), "name", 256, "[A-Za-z0-9/._-]",
-        "Amazon EventBridge API Reference, CreateEventBus Name",
+        ("aws_cloudwatch_event_bus",), "name", 256, "[A-Za-z0-9._-]",
+        "Amazon EventBridge API Reference, CreateEventBus Name: a custom bus "
+        "name has no /",
     ),
     NameRule(
         ("aws_cloudwatch_dashboard",), "dashboard_name", 255, "[A-Za-z0-9_-]",
@@ -275,8 +281,9 @@ NAME_RULES: tuple[NameRule, ...] = (
         prefix="name_prefix",
     ),
     NameRule(
-        ("aws_ssm_parameter",), "name", 2048, "[A-Za-z0-9_./-]",
-        "AWS Systems Manager User Guide, parameter naming: no aws or ssm prefix",
+        ("aws_ssm_parameter",), "name", 1011, "[A-Za-z0-9_./-]",
+        "AWS Systems Manager User Guide, parameter naming: up to 1,011 "
+        "characters, no aws or ssm prefix",
         not_starting=("aws", "ssm", "/aws", "/ssm"),
     ),
     NameRule(
@@ -326,7 +333,6 @@ NAME_RULES: tuple[NameRule, ...] = (
     NameRule(
         ("aws_msk_cluster",), "cluster_name", 64, "[A-Za-z0-9-]",
         "Amazon MSK API Reference, CreateCluster ClusterName",
-        shape=r"[A-Za-z][A-Za-z0-9-]*", shape_text="begin with a letter",
     ),
 )
 
@@ -423,8 +429,8 @@ VALUE_RULES: tuple[ValueRule, ...] = (
     ),
     ValueRule(
         ("aws_sqs_queue",), "max_message_size",
-        "Amazon SQS API Reference, MaximumMessageSize: 1,024-262,144 bytes",
-        low=1024, high=262144,
+        "Amazon SQS API Reference, MaximumMessageSize: 1,024 bytes to 1 MiB",
+        low=1024, high=1048576,
     ),
     ValueRule(
         ("aws_kms_key",), "deletion_window_in_days",
@@ -518,10 +524,11 @@ _USER_SOURCE = (
 )
 
 ENGINES: tuple[EngineLimits, ...] = (
+    # MySQL 5.7 and later take 32-character user names; MariaDB keeps 16
     EngineLimits(
-        r"mysql|mariadb|aurora|aurora-mysql", 16, 41,
-        _RDS_USERS, _USER_SOURCE,
+        r"mysql|aurora|aurora-mysql", 32, 41, _RDS_USERS, _USER_SOURCE,
     ),
+    EngineLimits(r"mariadb", 16, 41, _RDS_USERS, _USER_SOURCE),
     EngineLimits(
         r"postgres|aurora-postgresql", 63, 128,
         _RDS_USERS | _POSTGRES_WORDS | {"admin"}, _USER_SOURCE,
@@ -529,8 +536,14 @@ ENGINES: tuple[EngineLimits, ...] = (
     EngineLimits(
         r"oracle-.*|custom-oracle-.*", 30, 30,
         _RDS_USERS | {"sys", "system", "dbsnmp"}, _USER_SOURCE,
+        password_refused=frozenset("&'"),
     ),
     EngineLimits(r"sqlserver-.*", 128, 128, _RDS_USERS, _USER_SOURCE),
+    EngineLimits(
+        r"docdb", 63, 100, frozenset({"admin"}),
+        "Amazon DocumentDB Developer Guide, cluster limits: master user name "
+        "and password",
+    ),
 )
 
 # every printable ASCII character except these is allowed in an RDS password

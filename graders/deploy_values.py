@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graders.base import Finding
-from graders.evaluation import environment_scope, instances
+from graders.evaluation import accepts_environment, environment_scope, instances
 from harness.config.configuration import Configuration
 from harness.config.expr import (
     UNKNOWN,
@@ -72,6 +72,7 @@ def scopes(config: Configuration, environments: tuple[str, ...]) -> list[tuple]:
     found += [
         (env, ArgumentScope(config, environment_scope(config, env)))
         for env in environments
+        if accepts_environment(config, env)
     ]
     return found
 

@@ -74,6 +74,21 @@ def environment_scope(config: Configuration, environment: str) -> Scope:
     return config.scope(variables, workspace=environment)
 
 
+def accepts_environment(config: Configuration, environment: str) -> bool:
+    """Whether the environment variable's own validation admits the name: a
+    configuration that insists on ``prd`` is never applied as ``prod``."""
+    name = environment_variable(config)
+    obj = config.objects.get(f"var.{name}") if name else None
+    if obj is None or obj.block is None:
+        return True
+    scope = environment_scope(config, environment)
+    for validation in obj.block.blocks_of("validation"):
+        condition = validation.get("condition")
+        if condition is not None and evaluate(condition, scope) is False:
+            return False
+    return True
+
+
 def prod_scope(config: Configuration, environments: tuple[str, ...] = ()) -> Scope:
     """The scope of the production environment, else of the defaults."""
     prod = next((e for e in environments if e in PROD_NAMES), None)

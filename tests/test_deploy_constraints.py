@@ -10,7 +10,7 @@ from harness.answer import Answer
 from harness.config.expr import UNKNOWN, evaluate
 from harness.config.parse import parse_file
 from harness.constraints import Constraints
-from tests.conftest import deployed_folders, hcl
+from tests.conftest import FIXTURES, deployed_folders, hcl
 
 MODE = "deploy.constraints"
 FINALS = deployed_folders()
@@ -22,6 +22,10 @@ _DEFAULT_SPECIALS = (
     "values would be refused"
 )
 FLAKY = {"Pr1299", "Pr8672", "Pr8713", "Pr9061", "Pr9280", "Pr9290"}
+
+
+def open_fixture(name: str) -> str:
+    return (FIXTURES / "deploy" / name).read_text("utf-8")
 
 
 def messages(text: str, environments: tuple[str, ...] = ()) -> list[str]:
@@ -52,6 +56,22 @@ resource "aws_lb" "web" {
         'name "payments-gateway-production-public-lb" (production) is 37 '
         "characters; AWS allows at most 32"
     ]
+
+
+def test_environments_the_configuration_refuses_are_not_applied() -> None:
+    text = """
+variable "environment" {
+  default = "dev"
+  validation {
+    condition     = contains(["dev", "stg", "prd"], var.environment)
+    error_message = "dev, stg or prd"
+  }
+}
+resource "aws_lb" "web" {
+  name = "payment-gateway-service-${var.environment}-alb"
+}
+"""
+    assert messages(text, ("dev", "staging", "prd")) == []
 
 
 def test_name_length_counts_every_instance() -> None:
@@ -109,8 +129,8 @@ resource "aws_s3_bucket" "logs" {
     [
         (
             'resource "aws_s3_bucket" "b" { bucket = "logs..archive" }',
-            'bucket "logs..archive" must begin and end with a letter or digit '
-            "and have no '..'",
+            'bucket "logs..archive" must begin and end with a letter or digit, '
+            "have no '..' and not look like an IP address",
         ),
         (
             'resource "aws_s3_bucket" "b" { bucket = "payment_logs" }',
@@ -270,24 +290,34 @@ resource "aws_db_instance" "pg" {
   username = "user"
 }
 resource "aws_db_instance" "my" {
-  engine   = "mysql"
+  engine   = "mariadb"
   username = "payments_administrator"
 }
 resource "aws_db_instance" "bad" {
-  engine   = "mariadb"
+  engine   = "mysql"
   username = "db-admin"
+}
+resource "aws_docdb_cluster" "docs" {
+  master_username = "admin"
 }
 """
     assert messages(text) == [
+        'master user name "admin" is reserved by the engine',
         'master user name "db-admin" must begin with a letter and use only '
         "letters, digits and underscores",
         'master user name "payments_administrator" is 22 characters; the '
         "engine allows 16",
         'master user name "user" is reserved by the engine',
     ]
-    allowed = text.replace('"user"', '"admin_user"').replace(
-        "payments_administrator", "admin"
-    ).replace("db-admin", "db_admin")
+    allowed = (
+        text.replace('"user"', '"admin_user"')
+        .replace("payments_administrator", "admin")
+        .replace("db-admin", "db_admin")
+        .replace('master_username = "admin"', 'master_username = "docs_admin"')
+    )
+    assert messages(allowed) == []
+    mysql_long = 'resource "aws_db_instance" "m" {\n  engine = "mysql"\n'
+    assert messages(mysql_long + '  username = "payments_administrator"\n}') == []
     assert messages(allowed) == []
 
 
@@ -302,6 +332,24 @@ resource "aws_rds_cluster" "c" {
         "the master password has characters the engine refuses: [' ', '@']",
         "the master password is 7 characters; the engine takes 8 to 41",
     ]
+
+
+def test_oracle_refuses_more_password_characters() -> None:
+    text = """
+resource "random_password" "db" {
+  length           = 20
+  override_special = "&'!#"
+}
+resource "aws_db_instance" "o" {
+  engine      = "oracle-ee"
+  password_wo = random_password.db.result
+}
+"""
+    found = messages(text)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "random_password.db can generate characters AWS refuses (& ')"
+    )
 
 
 def test_generated_password_is_followed_through_a_secret() -> None:
@@ -329,6 +377,14 @@ resource "aws_db_instance" "d" {
     ]
     assert messages(text.replace('"!#/"', '"!#"')) == []
     assert messages(text.replace("length           = 20", "special = false")) == []
+
+
+def test_password_is_traced_to_the_generator_it_comes_from() -> None:
+    assert messages(open_fixture("passwords.tf")) == [
+        "random_password.jwt can generate characters AWS refuses (@) through its "
+        "default special characters: about 38% of its 40-character values would "
+        "be refused"
+    ]
 
 
 def test_auth_token_allows_only_some_specials() -> None:
@@ -458,6 +514,13 @@ resource "aws_subnet" "b" {
     assert messages(text) == []
 
 
+def test_subnets_are_compared_only_within_one_vpc() -> None:
+    text = open_fixture("vpcs.tf")
+    assert messages(text) == [
+        "cidr_block 10.0.1.0/24 overlaps aws_subnet.same_in_a's 10.0.1.128/25"
+    ]
+
+
 # -- combinations --------------------------------------------------------------------
 
 
@@ -530,6 +593,35 @@ def test_deployed_terraform_is_refused_only_for_flaky_passwords(folder) -> None:
     grade = run_grader(by_id(MODE), Answer(text), strict=True)
     found = {f.message.split(": ", 1)[1] for f in grade.findings}
     assert found == ({_DEFAULT_SPECIALS} if folder.name in FLAKY else set())
+
+
+def test_computed_switches_are_not_judged() -> None:
+    text = """
+variable "fifo" {}
+variable "ha" {}
+variable "mode" {}
+resource "aws_sqs_queue" "orders" {
+  name           = "orders.fifo"
+  fifo_queue     = var.fifo
+  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead.arn })
+}
+resource "aws_sqs_queue" "dead" {
+  name       = "orders-dead.fifo"
+  fifo_queue = true
+}
+resource "aws_elasticache_replication_group" "r" {
+  node_type                  = "cache.r6g.large"
+  automatic_failover_enabled = var.ha
+  multi_az_enabled           = true
+}
+resource "aws_ecs_task_definition" "t" {
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = 256
+  memory                   = 512
+  network_mode             = var.mode
+}
+"""
+    assert messages(text) == []
 
 
 # -- verdicts and the evaluator -------------------------------------------------------
