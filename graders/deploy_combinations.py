@@ -258,11 +258,16 @@ def _transitions(
 def _health_check(
     config: Configuration, obj: Declared, where: Where
 ) -> Iterator[Finding]:
-    for block, _ in targets(obj, "health_check.timeout"):
+    for block, _ in targets(obj, "health_check.interval"):
 
         def read(scope: Scope, block: Block = block) -> Any:
+            timeout = as_number(_arg(block, "timeout", scope))
+            if block.get("timeout") is None and obj.block is not None:
+                # the default is at least 5 seconds for instance and ip targets
+                lambda_ = _arg(obj.block, "target_type", scope) == "lambda"
+                timeout = 30 if lambda_ else 5
             return [
-                as_number(_arg(block, "timeout", scope)),
+                timeout,
                 as_number(_arg(block, "interval", scope)),
                 _arg(block, "protocol", scope),
             ]
@@ -271,9 +276,10 @@ def _health_check(
             timeout, interval, protocol = seen.value
             numbers = all(isinstance(v, (int, float)) for v in (timeout, interval))
             if numbers and protocol not in ("TCP", "TLS") and timeout >= interval:
+                said = "timeout" if block.get("timeout") else "default timeout"
                 yield refusal(
                     obj,
-                    f"health_check timeout {timeout:g} is not below its interval "
+                    f"health_check {said} {timeout:g} is not below its interval "
                     f"{interval:g}{seen.label()}",
                     "Make the timeout shorter than the interval.",
                     "ELB API Reference, CreateTargetGroup: the timeout must be "

@@ -39,6 +39,9 @@ def findings(config: Configuration, merged: set[str]) -> Iterator[Finding]:
     for block in config.blocks:
         if block.type == "terraform":
             yield from _backend(block)
+            yield from _required_version(block)
+        elif block.type == "provider":
+            yield from _provider(block)
 
 
 def _meta(obj: Declared, block: Block) -> Iterator[Finding]:
@@ -133,6 +136,33 @@ def _clip(text: str, limit: int = 60) -> str:
 
 def _folder(name: str) -> str:
     return posixpath.dirname(name.replace("\\", "/"))
+
+
+def _required_version(terraform: Block) -> Iterator[Finding]:
+    attr = terraform.attributes.get("required_version")
+    if attr is not None and _has_reference(attr.expr):
+        yield Finding(
+            f"required_version = {_clip(attr.expr.text)} refers to other values; "
+            "Terraform reads it before any variable exists",
+            attr.location.file,
+            attr.location.line,
+            hint='Write the constraint literally, as in ">= 1.5".',
+        )
+
+
+def _provider(block: Block) -> Iterator[Finding]:
+    name = " ".join(block.labels)
+    for argument in ("count", "for_each", "depends_on"):
+        attr = block.attributes.get(argument)
+        if attr is not None:
+            yield Finding(
+                f"provider {name} sets {argument}, a name Terraform reserves in "
+                "provider blocks",
+                attr.location.file,
+                attr.location.line,
+                f"provider.{name}",
+                hint="Declare one provider block per configuration, with alias.",
+            )
 
 
 def _has_reference(expr: Expr) -> bool:

@@ -595,6 +595,22 @@ def test_deployed_terraform_is_refused_only_for_flaky_passwords(folder) -> None:
     assert found == ({_DEFAULT_SPECIALS} if folder.name in FLAKY else set())
 
 
+def test_health_check_interval_of_five_meets_the_default_timeout() -> None:
+    text = """
+resource "aws_lb_target_group" "fast" {
+  protocol = "HTTP"
+  health_check { interval = 5 }
+}
+resource "aws_lb_target_group" "slower" {
+  protocol = "HTTP"
+  health_check { interval = 10 }
+}
+"""
+    assert messages(text) == [
+        "health_check default timeout 5 is not below its interval 5"
+    ]
+
+
 def test_computed_switches_are_not_judged() -> None:
     text = """
 variable "fifo" {}

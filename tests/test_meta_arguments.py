@@ -125,3 +125,22 @@ def test_language_faults_are_judged_without_a_covered_provider() -> None:
     twice = clean + "\n" + clean
     grade = run_grader(by_id(MODE), Answer(hcl(twice)), strict=True)
     assert grade.verdict is Verdict.FAIL
+
+
+def test_provider_meta_arguments_and_computed_required_version() -> None:
+    text = """
+terraform {
+  required_version = var.terraform_version
+}
+provider "aws" {
+  alias    = "regions"
+  for_each = toset(["us-east-1", "eu-west-1"])
+  region   = each.key
+}
+resource "aws_s3_bucket" "b" { bucket = "b" }
+"""
+    assert messages(text) == [
+        "provider aws sets for_each, a name Terraform reserves in provider blocks",
+        "required_version = var.terraform_version refers to other values; "
+        "Terraform reads it before any variable exists",
+    ]

@@ -80,6 +80,15 @@ SNIPPETS = {
         True,
         'resource "aws_s3_bucket" "logs" { bucket = "again" }\n',
     ),
+    "counted_provider": (
+        True,
+        'provider "aws" {\n  alias  = "copies"\n  count  = 2\n'
+        '  region = "us-west-2"\n}\n',
+    ),
+    "computed_required_version": (
+        True,
+        'terraform {\n  required_version = var.flag ? ">= 1.0" : ">= 1.5"\n}\n',
+    ),
     "unquoted_word": (
         True,
         'resource "aws_s3_bucket" "x" {\n  bucket = logs\n}\n',
@@ -125,6 +134,9 @@ def test_terraform_rejects_what_the_grader_flags(workdir: Path, name: str) -> No
         f
         for mode in ("schema.validity", "references.undefined")
         for f in run_grader(by_id(mode), answer, strict=True).findings
-        if "aws_s3_bucket.x" in f.message or "declared twice" in f.message
+        if any(
+            mark in f.message
+            for mark in ("aws_s3_bucket.x", "twice", "provider aws sets", "required_v")
+        )
     ]
     assert bool(language) is rejected, [f.message for f in language]
