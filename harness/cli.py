@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare(commands)
     _add_report(commands)
     _add_export(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -292,6 +294,41 @@ def _add_export(commands: Any) -> None:
         "--push-to-hub", metavar="NAME", help="publish as this dataset (owner/name)"
     )
     export.set_defaults(handler=cmd_export)
+
+
+def _add_serve(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="start a local OpenAI-compatible server answering from the built-ins",
+        description="Serve chat completions on 127.0.0.1 (loopback only) from the "
+        "built-in responders: the request's model names one (ideal, stub, partial "
+        "or a failure-mode id) and the user message must be a task's prompt. Point "
+        "a run at it with --base-url and --model openai:NAME. It can misbehave on "
+        "a share of requests (429 with Retry-After, 500, slow answers, dropped "
+        "connections, cut-off bodies) to exercise retries. Stop it with Ctrl-C "
+        "or kill.",
+    )
+    serve.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default: any free)"
+    )
+    serve.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests that misbehave, 0 to 1 (default 0)",
+    )
+    serve.add_argument(
+        "--seed", type=int, default=0, help="seed for choosing faults (default 0)"
+    )
+    serve.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="time to wait before each answer (default 0)",
+    )
+    serve.set_defaults(handler=cmd_serve)
 
 
 # -- run and grade -------------------------------------------------------------
@@ -590,6 +627,46 @@ def _comparison_table(result: Any) -> Table:
 
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from harness.serve import LocalServer
+
+    if not 0 <= args.faults <= 1:
+        raise UserError(f"--faults must be between 0 and 1, not {args.faults}")
+    if args.delay < 0:
+        raise UserError(f"--delay must be 0 or more seconds, not {args.delay}")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port must be between 0 and 65535, not {args.port}")
+    try:
+        server = LocalServer(
+            list(all_tasks().values()),
+            port=args.port,
+            faults=args.faults,
+            seed=args.seed,
+            delay=args.delay,
+        )
+    except OSError as error:
+        raise UserError(
+            f"cannot listen on port {args.port}: {error.strerror}; "
+            "choose another --port"
+        ) from None
+    console.print(server.base_url, markup=False, highlight=False)
+    console.file.flush()
+    # a plain kill stops it as cleanly as Ctrl-C
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    errors.print(f"stopped after {len(server.requests)} requests", highlight=False)
+    return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 # -- inspect and graders ---------------------------------------------------------
