@@ -84,11 +84,11 @@ def run_benchmark(
         ),
     )
     outcome = Outcome(store.directory, {})
-    jobs = _ask(tasks, responders, settings, store, outcome, tick)
+    jobs = ask(tasks, responders, settings, store, outcome, tick)
     return _grade(jobs, settings.workers, store, outcome, tick)
 
 
-def _ask(
+def ask(
     tasks: list[Task],
     responders: list[Responder],
     settings: Settings,
@@ -111,7 +111,7 @@ def _ask(
     limits = {
         r.name: threading.BoundedSemaphore(settings.concurrency) for r in responders
     }
-    jobs: list[Job] = []
+    recorder = _Recorder(tasks, store, outcome)
     ready: dict[int, Response] = {}
     written = 0
     workers = max(1, settings.concurrency * len(responders))
@@ -124,19 +124,11 @@ def _ask(
             ready[futures[future]] = future.result()
             while written in ready:
                 task, responder, sample = requests[written]
-                _record(
-                    ready.pop(written),
-                    task,
-                    responder.name,
-                    sample,
-                    store,
-                    outcome,
-                    jobs,
-                )
+                recorder.record(ready.pop(written), task, responder.name, sample)
                 if tick:
                     tick(f"{responder.name} · {task.id}")
                 written += 1
-    return jobs
+    return recorder.jobs
 
 
 def _call(
@@ -146,43 +138,45 @@ def _call(
         return responder.respond(task, sample)
 
 
-def _record(
-    response: Response,
-    task: Task,
-    model: str,
-    sample: int,
-    store: RunStore,
-    outcome: Outcome,
-    jobs: list[Job],
-) -> None:
-    record = {
-        "task_id": task.id,
-        "model": model,
-        "sample": sample,
-        "response": response.text,
-        **{k: v for k, v in response.to_dict().items() if k != "text"},
-    }
-    store.append("responses.jsonl", record)
-    if response.usage or response.latency_s is not None:
-        outcome.usage.setdefault(model, []).append(
-            {"usage": response.usage, "latency_s": response.latency_s}
+class _Recorder:
+    """Writes each answer to the run folder and queues it for grading."""
+
+    def __init__(self, tasks: list[Task], store: RunStore, outcome: Outcome) -> None:
+        self.store = store
+        self.outcome = outcome
+        self.jobs: list[Job] = []
+        # built once per task and shared by its jobs: each build costs milliseconds
+        self.constraints = {t.id: t.constraints.to_dict() for t in tasks}
+
+    def record(self, response: Response, task: Task, model: str, sample: int) -> None:
+        record = {
+            "task_id": task.id,
+            "model": model,
+            "sample": sample,
+            "response": response.text,
+            **{k: v for k, v in response.to_dict().items() if k != "text"},
+        }
+        self.store.append("responses.jsonl", record)
+        if response.usage or response.latency_s is not None:
+            self.outcome.usage.setdefault(model, []).append(
+                {"usage": response.usage, "latency_s": response.latency_s}
+            )
+        if response.error or response.text is None:
+            self.outcome.failed_calls += 1
+            self.outcome.problems.append(
+                f"{model} on {task.id} sample {sample}: {response.error}"
+            )
+            return
+        self.jobs.append(
+            Job(
+                task.id,
+                model,
+                sample,
+                response.text,
+                self.constraints[task.id],
+                response.finish_reason,
+            )
         )
-    if response.error or response.text is None:
-        outcome.failed_calls += 1
-        outcome.problems.append(
-            f"{model} on {task.id} sample {sample}: {response.error}"
-        )
-        return
-    jobs.append(
-        Job(
-            task.id,
-            model,
-            sample,
-            response.text,
-            task.constraints.to_dict(),
-            response.finish_reason,
-        )
-    )
 
 
 def _grade(

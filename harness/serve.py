@@ -25,6 +25,8 @@ from harness.tasks import Task
 
 class _Handler(BaseHTTPRequestHandler):
     server: LocalServer
+    # keep connections open between requests, as real endpoints do
+    protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
         if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -87,6 +89,8 @@ class LocalServer(ThreadingHTTPServer):
     """Serves chat completions for the given tasks on 127.0.0.1."""
 
     daemon_threads = True
+    # room for every connection a run at high concurrency opens at once
+    request_queue_size = 256
 
     FAULTS = ("429", "500", "slow", "drop", "truncate")
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from typing import Any
 
 import openai
 
-from harness.cache import get_cache, key_of
+from harness.cache import answer_cache, key_of
 from harness.errors import UserError
 from harness.models.base import Response
 from harness.tasks import Task
@@ -49,6 +50,7 @@ class OpenAIResponder:
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
         if not os.environ.get(key_env) and self.base_url is None:
             raise UserError(
                 f"{self.name}: {key_env} is not set; export it, "
@@ -56,17 +58,22 @@ class OpenAIResponder:
             )
 
     def client(self) -> openai.OpenAI:
-        if self._client is None:
-            key = os.environ.get(self.key_env)
-            self._client = openai.OpenAI(
-                api_key=key or "unused",
-                base_url=self.base_url,
-                timeout=self.timeout_s,
-                # the client retries 408, 409, 429, 5xx and dropped connections
-                # with exponential backoff and jitter, honouring Retry-After
-                max_retries=self.max_retries,
-            )
+        # one client for every thread: each new one costs a TLS context and a pool
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._new_client()
         return self._client
+
+    def _new_client(self) -> openai.OpenAI:
+        key = os.environ.get(self.key_env)
+        return openai.OpenAI(
+            api_key=key or "unused",
+            base_url=self.base_url,
+            timeout=self.timeout_s,
+            # the client retries 408, 409, 429, 5xx and dropped connections
+            # with exponential backoff and jitter, honouring Retry-After
+            max_retries=self.max_retries,
+        )
 
     def covers(self, task: Task) -> bool:
         return True
@@ -93,7 +100,7 @@ class OpenAIResponder:
 
     def respond(self, task: Task, sample: int) -> Response:
         # answers are kept as they arrive, so a restarted run never asks twice
-        cache = get_cache("answers", versioned=False)
+        cache = answer_cache()
         key = self.request_key(task, sample)
         cached = cache.get(key) if cache else None
         if isinstance(cached, dict):
