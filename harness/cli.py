@@ -7,28 +7,27 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from harness import __version__, cache
-from harness.benchmark import load_suite
+from harness.benchmark import Suite, load_suite
 from harness.errors import UserError
 from harness.grading import default_workers
 from harness.models import make_responders
-from harness.runner import Outcome, Settings, grade_responses, run_benchmark
+from harness.progress import RunProgress
+from harness.runner import (
+    Counts,
+    Outcome,
+    Settings,
+    grade_responses,
+    run_benchmark,
+)
 from harness.store import RunStore, new_run_dir
 from harness.tasks import all_tasks, select
 
@@ -127,21 +126,7 @@ def _add_run(commands: Any) -> None:
         "prompt=prompt)",
     )
     run.add_argument("--samples", type=int, help="answers per task and model")
-    run.add_argument(
-        "--concurrency",
-        type=int,
-        default=4,
-        metavar="N",
-        help="requests in flight per model (default 4)",
-    )
-    run.add_argument(
-        "--max-retries",
-        type=int,
-        default=6,
-        metavar="N",
-        help="retries per request on 429, 5xx, timeouts and dropped "
-        "connections, with backoff (default 6)",
-    )
+    _add_call_options(run)
     run.add_argument("--temperature", type=float)
     run.add_argument("--max-tokens", type=int)
     run.add_argument("--seed", type=int)
@@ -151,6 +136,42 @@ def _add_run(commands: Any) -> None:
     )
     _add_output_options(run)
     run.set_defaults(handler=cmd_run)
+
+
+def _add_call_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="most requests in flight per model; halved while the provider "
+        "answers 429, regained as calls succeed (default: the suite's, else 4)",
+    )
+    run.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="retries per answer on 429, 408, 409, 5xx, timeouts and dropped "
+        "connections, with exponential backoff and jitter, honouring "
+        "Retry-After; never on 400, 401, 403, 404 (default 6)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for one attempt (default 600)",
+    )
+    run.add_argument(
+        "--total-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for one answer, all attempts and waits (default 1800)",
+    )
+    run.add_argument(
+        "--api-key-file",
+        type=Path,
+        metavar="FILE",
+        help="read the API key from this file instead of $OPENAI_API_KEY",
+    )
 
 
 def _add_grade(commands: Any) -> None:
@@ -347,15 +368,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         tasks = load_tasks(args.tasks_from, parse_mapping(args.columns))
     else:
         tasks = select(all_tasks(), args.task or suite.tasks)
-    settings = Settings(
-        benchmark=suite.name,
-        samples=suite.samples if args.samples is None else args.samples,
-        temperature=suite.temperature if args.temperature is None else args.temperature,
-        max_tokens=suite.max_tokens if args.max_tokens is None else args.max_tokens,
-        seed=suite.seed if args.seed is None else args.seed,
-        workers=max(1, args.workers),
-        concurrency=args.concurrency,
-    )
+    settings = _settings(args, suite)
     _validate(settings, args.base_url)
     responders = make_responders(
         args.model or suite.models,
@@ -363,7 +376,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         {
             **vars(settings),
             "base_url": args.base_url or suite.base_url,
-            "max_retries": max(0, args.max_retries),
+            "api_key_file": args.api_key_file,
         },
     )
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
@@ -373,9 +386,28 @@ def cmd_run(args: argparse.Namespace) -> int:
             "check --task and the replay file's task_id values"
         )
     store = RunStore(args.out or new_run_dir(suite.name))
-    with _progress(total * 2) as tick:
-        outcome = run_benchmark(tasks, responders, settings, store, tick)
+    counts = Counts(total=total)
+    with RunProgress(errors, counts) as tick:
+        outcome = run_benchmark(tasks, responders, settings, store, tick, counts)
     return _report(outcome, not args.no_report)
+
+
+def _settings(args: argparse.Namespace, suite: Suite) -> Settings:
+    def pick(flag: Any, configured: Any) -> Any:
+        return configured if flag is None else flag
+
+    return Settings(
+        benchmark=suite.name,
+        samples=pick(args.samples, suite.samples),
+        temperature=pick(args.temperature, suite.temperature),
+        max_tokens=pick(args.max_tokens, suite.max_tokens),
+        seed=pick(args.seed, suite.seed),
+        workers=max(1, args.workers),
+        concurrency=pick(args.concurrency, suite.concurrency),
+        max_retries=pick(args.max_retries, suite.max_retries),
+        timeout_s=pick(args.timeout, suite.timeout),
+        total_timeout_s=pick(args.total_timeout, suite.total_timeout),
+    )
 
 
 def _validate(settings: Settings, base_url: str | None) -> None:
@@ -383,6 +415,14 @@ def _validate(settings: Settings, base_url: str | None) -> None:
         raise UserError(f"--samples must be at least 1, not {settings.samples}")
     if settings.concurrency < 1:
         raise UserError(f"--concurrency must be at least 1, not {settings.concurrency}")
+    if settings.max_retries < 0:
+        raise UserError(f"--max-retries must be 0 or more, not {settings.max_retries}")
+    for flag, seconds in (
+        ("--timeout", settings.timeout_s),
+        ("--total-timeout", settings.total_timeout_s),
+    ):
+        if not seconds > 0:
+            raise UserError(f"{flag} must be more than 0 seconds, not {seconds}")
     if settings.max_tokens < 1:
         raise UserError(f"--max-tokens must be at least 1, not {settings.max_tokens}")
     if not 0 <= settings.temperature <= 2:
@@ -400,38 +440,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UserError(f"{args.responses} is not a file; pass a JSONL file of answers")
     _configure_cache(args)
     store = RunStore(args.out or new_run_dir(args.responses.stem))
-    with _progress(None) as tick:
+    counts = Counts()
+    with RunProgress(errors, counts, asking=False) as tick:
         outcome = grade_responses(
-            args.responses, all_tasks(), store, max(1, args.workers), tick
+            args.responses, all_tasks(), store, max(1, args.workers), tick, counts
         )
     return _report(outcome, not args.no_report)
-
-
-class _progress:
-    """A rich progress bar, or nothing when output is not a terminal."""
-
-    def __init__(self, total: int | None) -> None:
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-            disable=not errors.is_terminal,
-        )
-        self.task = self.bar.add_task("working", total=total)
-
-    def __enter__(self) -> Callable[[str], None]:
-        self.bar.start()
-
-        def tick(label: str) -> None:
-            self.bar.update(self.task, advance=1, description=label[:48])
-
-        return tick
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
 
 
 def _report(outcome: Outcome, write_html: bool = True) -> int:
@@ -448,9 +462,15 @@ def _report(outcome: Outcome, write_html: bool = True) -> int:
 
         html, _ = write_report(outcome.directory)
         console.print(f"report: [bold]{escape(str(html))}[/]", highlight=False)
+    calls = ""
+    if outcome.counts.retries or outcome.failed_calls:
+        calls = (
+            f"{outcome.counts.retries} retries, "
+            f"{outcome.failed_calls} failed calls; "
+        )
     console.print(
         f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'} graded; "
-        f"results in "
+        f"{calls}results in "
         f"[bold]{escape(str(outcome.directory))}[/]",
         highlight=False,
     )

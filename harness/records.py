@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from harness.errors import UserError
 
@@ -36,14 +36,14 @@ def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str,
             yield number, data
 
 
-def write_line(handle: TextIO, data: dict[str, Any]) -> None:
+def write_line(handle: BinaryIO, data: dict[str, Any]) -> None:
     """Append one record and flush, so a crash never leaves half a run behind.
 
     Text that is not valid Unicode (lone surrogates from a JSON escape) is kept
     as the JSON escape it came from.
     """
     line = json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n"
-    handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8"))
+    handle.write(line.encode("utf-8", "backslashreplace"))
     handle.flush()
 
 

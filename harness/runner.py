@@ -22,7 +22,31 @@ from harness.tasks import Task
 
 log = logging.getLogger(__name__)
 
-Tick = Callable[[str], None]
+
+
+@dataclass
+class Counts:
+    """Live tallies of a run for a progress display, updated as calls go."""
+
+    total: int | None = None
+    answered: int = 0
+    in_flight: int = 0
+    retries: int = 0
+    failed: int = 0
+    graded: int = 0
+    last: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def started(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def finished(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+
+Tick = Callable[[Counts], None]
 
 
 @dataclass
@@ -36,6 +60,9 @@ class Settings:
     seed: int | None = None
     workers: int = 1
     concurrency: int = 4
+    max_retries: int = 6
+    timeout_s: float = 600.0
+    total_timeout_s: float = 1800.0
 
 
 @dataclass
@@ -48,6 +75,7 @@ class Outcome:
     failed_calls: int = 0
     problems: list[str] = field(default_factory=list)
     usage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
 
 
 def _manifest(command: str, settings: dict[str, Any], extra: dict[str, Any]) -> dict:
@@ -67,8 +95,12 @@ def run_benchmark(
     settings: Settings,
     store: RunStore,
     tick: Tick | None = None,
+    counts: Counts | None = None,
 ) -> Outcome:
-    """Ask every responder every task ``samples`` times, then grade the answers."""
+    """Ask every responder every task ``samples`` times, then grade the answers.
+
+    ``counts`` receives live tallies as the run goes, for a progress display.
+    """
     store.write_json(
         "manifest.json",
         _manifest(
@@ -83,7 +115,7 @@ def run_benchmark(
             },
         ),
     )
-    outcome = Outcome(store.directory, {})
+    outcome = Outcome(store.directory, {}, counts=counts or Counts())
     jobs = ask(tasks, responders, settings, store, outcome, tick)
     return _grade(jobs, settings.workers, store, outcome, tick)
 
@@ -111,13 +143,15 @@ def ask(
     limits = {
         r.name: threading.BoundedSemaphore(settings.concurrency) for r in responders
     }
+    counts = outcome.counts
+    counts.total = len(requests)
     recorder = _Recorder(tasks, store, outcome)
     ready: dict[int, Response] = {}
     written = 0
     workers = max(1, settings.concurrency * len(responders))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(_call, limits[r.name], r, t, n): i
+            pool.submit(_call, limits[r.name], counts, r, t, n): i
             for i, (t, r, n) in enumerate(requests)
         }
         for future in as_completed(futures):
@@ -125,17 +159,26 @@ def ask(
             while written in ready:
                 task, responder, sample = requests[written]
                 recorder.record(ready.pop(written), task, responder.name, sample)
+                counts.last = f"{responder.name} · {task.id}"
                 if tick:
-                    tick(f"{responder.name} · {task.id}")
+                    tick(counts)
                 written += 1
     return recorder.jobs
 
 
 def _call(
-    limit: threading.BoundedSemaphore, responder: Responder, task: Task, sample: int
+    limit: threading.BoundedSemaphore,
+    counts: Counts,
+    responder: Responder,
+    task: Task,
+    sample: int,
 ) -> Response:
     with limit:
-        return responder.respond(task, sample)
+        counts.started()
+        try:
+            return responder.respond(task, sample)
+        finally:
+            counts.finished()
 
 
 class _Recorder:
@@ -155,13 +198,18 @@ class _Recorder:
             "sample": sample,
             "response": response.text,
             **{k: v for k, v in response.to_dict().items() if k != "text"},
+            "cut_off": response.finish_reason == "length",
         }
         self.store.append("responses.jsonl", record)
+        counts = self.outcome.counts
+        counts.answered += 1
+        counts.retries += response.retries
         if response.usage or response.latency_s is not None:
             self.outcome.usage.setdefault(model, []).append(
                 {"usage": response.usage, "latency_s": response.latency_s}
             )
         if response.error or response.text is None:
+            counts.failed += 1
             self.outcome.failed_calls += 1
             self.outcome.problems.append(
                 f"{model} on {task.id} sample {sample}: {response.error}"
@@ -192,8 +240,10 @@ def _grade(
             store.append("grades.jsonl", record)
         all_grades.extend(_slim(r) for r in records)
         outcome.answers += 1
+        outcome.counts.graded += 1
         if tick and records:
-            tick(f"graded {records[0]['model']}")
+            outcome.counts.last = f"graded {records[0]['model']}"
+            tick(outcome.counts)
     board = leaderboard.build(all_grades, outcome.usage)
     store.write_json("leaderboard.json", board)
     store.write_text("leaderboard.md", leaderboard.to_markdown(board))
@@ -219,13 +269,14 @@ def grade_responses(
     store: RunStore,
     workers: int = 1,
     tick: Tick | None = None,
+    counts: Counts | None = None,
 ) -> Outcome:
     """Grade answers recorded elsewhere; unknown tasks get inferred constraints."""
     store.write_json(
         "manifest.json",
         _manifest("grade", {"responses": str(path), "workers": workers}, {}),
     )
-    outcome = Outcome(store.directory, {})
+    outcome = Outcome(store.directory, {}, counts=counts or Counts())
     jobs = _recorded_jobs(path, tasks, store, outcome)
     return _grade(jobs, workers, store, outcome, tick)
 

@@ -6,16 +6,21 @@ without a network or a key: the request's ``model`` names a built-in responder
 prompt. It listens on loopback only.
 
 With ``faults`` above zero it misbehaves on that share of requests, drawn from
-a seeded generator: 429 with Retry-After, 500, a slow answer, a dropped
-connection, or a body cut short.
+a seeded generator among ``kinds``: 429 with Retry-After, 500, a slow answer, a
+dropped connection, or a body cut short. Like a provider, it cuts an answer at
+``max_tokens`` (a word standing for a token) with finish reason ``length``, and
+refuses messages longer than ``context_chars`` with a context-length error.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -25,8 +30,10 @@ from harness.tasks import Task
 
 class _Handler(BaseHTTPRequestHandler):
     server: LocalServer
-    # keep connections open between requests, as real endpoints do
+    # keep connections open between requests, as real endpoints do, and send
+    # the body at once rather than wait for the headers' acknowledgement
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
         if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -39,6 +46,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
         self.server.requests.append(request)
+        with self.server.active():
+            self._answer(request)
+
+    def _answer(self, request: dict[str, Any]) -> None:
         fault = self.server.next_fault()
         if fault == "drop":
             self.close_connection = True
@@ -46,7 +57,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "429":
             self._send(
-                429, {"error": {"message": "rate limited"}}, {"Retry-After": "0"}
+                429,
+                {"error": {"message": "rate limited"}},
+                {"Retry-After": self.server.retry_after},
             )
             return
         if fault == "500":
@@ -101,12 +114,20 @@ class LocalServer(ThreadingHTTPServer):
         faults: float = 0.0,
         seed: int = 0,
         delay: float = 0.0,
+        kinds: tuple[str, ...] = FAULTS,
+        retry_after: str = "0",
+        context_chars: int = 400_000,
     ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tasks = {t.prompt.strip(): t for t in tasks}
         self.requests: list[dict[str, Any]] = []
         self.faults = faults
         self.delay = delay
+        self.kinds = kinds
+        self.retry_after = retry_after
+        self.context_chars = context_chars
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.answered: list[dict[str, Any]] = []
         self.injected: dict[str, int] = {}
         self._random = random.Random(seed)
@@ -117,9 +138,21 @@ class LocalServer(ThreadingHTTPServer):
         with self._lock:
             if self._random.random() >= self.faults:
                 return None
-            fault = self._random.choice(self.FAULTS)
+            fault = self._random.choice(self.kinds)
             self.injected[fault] = self.injected.get(fault, 0) + 1
             return fault
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Counts the requests being answered at once (``peak_in_flight``)."""
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     @property
     def base_url(self) -> str:
@@ -127,6 +160,9 @@ class LocalServer(ThreadingHTTPServer):
 
     def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         messages = request.get("messages") or []
+        size = sum(len(str(m.get("content", ""))) for m in messages)
+        if size > self.context_chars:
+            return 400, _context_error(size, self.context_chars)
         prompt = next(
             (
                 m.get("content", "")
@@ -155,8 +191,25 @@ class LocalServer(ThreadingHTTPServer):
         self.server_close()
 
 
+def _context_error(size: int, limit: int) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": f"This model's maximum context length is {limit} "
+            f"characters; the messages have {size}.",
+            "type": "invalid_request_error",
+            "code": "context_length_exceeded",
+        }
+    }
+
+
 def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
+    # a word stands for a token; an answer longer than max_tokens is cut there
     words = len(text.split())
+    limit = request.get("max_tokens")
+    finish = "stop"
+    if isinstance(limit, int) and 0 < limit < words:
+        ends = [word.end() for word in re.finditer(r"\S+", text)]
+        text, finish, words = text[: ends[limit - 1]], "length", limit
     return {
         "id": "chatcmpl-local",
         "object": "chat.completion",
@@ -165,7 +218,7 @@ def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "finish_reason": "stop",
+                "finish_reason": finish,
                 "message": {"role": "assistant", "content": text},
             }
         ],
