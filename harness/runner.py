@@ -285,6 +285,7 @@ def _recorded_jobs(
     path: Path, tasks: dict[str, Task], store: RunStore, outcome: Outcome
 ) -> Iterator[Job]:
     inferred: dict[str, Constraints] = {}
+    as_dicts: dict[str, dict[str, Any]] = {}  # one per task: each costs milliseconds
     seen: set[tuple[str, str, int]] = set()
     for recorded in read_recorded(path, outcome.problems):
         key = (recorded.task_id, recorded.model, recorded.sample)
@@ -301,14 +302,17 @@ def _recorded_jobs(
             outcome.usage.setdefault(recorded.model, []).append(
                 {"usage": recorded.usage, "latency_s": recorded.latency_s}
             )
-        constraints = _constraints_for(recorded, tasks, inferred, store)
+        if recorded.task_id not in as_dicts:
+            constraints = _constraints_for(recorded, tasks, inferred, store)
+            as_dicts[recorded.task_id] = constraints.to_dict()
         yield Job(
             recorded.task_id,
             recorded.model,
             recorded.sample,
             recorded.response,
-            constraints.to_dict(),
+            as_dicts[recorded.task_id],
             recorded.finish_reason,
+            recorded.defect,
         )
 
 
