@@ -10,6 +10,8 @@ a seeded generator among ``kinds``: 429 with Retry-After, 500, a slow answer, a
 dropped connection, or a body cut short. Like a provider, it cuts an answer at
 ``max_tokens`` (a word standing for a token) with finish reason ``length``, and
 refuses messages longer than ``context_chars`` with a context-length error.
+The model ``reject-key`` answers 401 with the request's key in the message, so
+tests can check that a provider's echo of the key is never written.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from typing import Any
 
 from harness.models.reference import ReferenceResponder
 from harness.tasks import Task
+
+# a model that answers 401 quoting the key back, as some providers do
+REJECT_KEY = "reject-key"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,6 +51,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
         self.server.requests.append(request)
+        bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.server.keys.append(bearer)
+        if request.get("model") == REJECT_KEY:
+            message = f"Incorrect API key provided: {bearer}"
+            self._send(401, {"error": {"message": message, "code": "invalid_api_key"}})
+            return
         with self.server.active():
             self._answer(request)
 
@@ -128,6 +139,7 @@ class LocalServer(ThreadingHTTPServer):
         self.context_chars = context_chars
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.keys: list[str] = []  # the key each request carried, for tests
         self.answered: list[dict[str, Any]] = []
         self.injected: dict[str, int] = {}
         self._random = random.Random(seed)
