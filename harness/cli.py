@@ -167,6 +167,19 @@ def _add_call_options(run: argparse.ArgumentParser) -> None:
         help="time allowed for one answer, all attempts and waits (default 1800)",
     )
     run.add_argument(
+        "--batch",
+        action="store_true",
+        help="ask openai: models through the Batch API (half the price, answers "
+        "within 24 hours); the same command run again resumes polling",
+    )
+    run.add_argument(
+        "--batch-poll",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time between checks on a batch (default 30)",
+    )
+    run.add_argument(
         "--api-key-file",
         type=Path,
         metavar="FILE",
@@ -407,6 +420,8 @@ def _settings(args: argparse.Namespace, suite: Suite) -> Settings:
         max_retries=pick(args.max_retries, suite.max_retries),
         timeout_s=pick(args.timeout, suite.timeout),
         total_timeout_s=pick(args.total_timeout, suite.total_timeout),
+        batch=args.batch,
+        batch_poll_s=args.batch_poll,
     )
 
 
@@ -415,6 +430,10 @@ def _validate(settings: Settings, base_url: str | None) -> None:
         raise UserError(f"--samples must be at least 1, not {settings.samples}")
     if settings.concurrency < 1:
         raise UserError(f"--concurrency must be at least 1, not {settings.concurrency}")
+    if not settings.batch_poll_s > 0:
+        raise UserError(
+            f"--batch-poll must be more than 0 seconds, not {settings.batch_poll_s}"
+        )
     if settings.max_retries < 0:
         raise UserError(f"--max-retries must be 0 or more, not {settings.max_retries}")
     for flag, seconds in (

@@ -16,6 +16,7 @@ from harness import leaderboard
 from harness.constraints import Constraints, infer
 from harness.grading import Job, grade_jobs
 from harness.models import Responder, Response
+from harness.models.openai_chat import OpenAIResponder
 from harness.models.replay import Recorded, read_recorded
 from harness.store import RunStore, versions
 from harness.tasks import Task
@@ -63,6 +64,8 @@ class Settings:
     max_retries: int = 6
     timeout_s: float = 600.0
     total_timeout_s: float = 1800.0
+    batch: bool = False
+    batch_poll_s: float = 30.0
 
 
 @dataclass
@@ -145,6 +148,9 @@ def ask(
     }
     counts = outcome.counts
     counts.total = len(requests)
+    if settings.batch:
+        swap = _in_batches(requests, settings, store, counts)
+        requests = [(t, swap.get(r.name, r), n) for t, r, n in requests]
     recorder = _Recorder(tasks, store, outcome)
     ready: dict[int, Response] = {}
     written = 0
@@ -179,6 +185,37 @@ def _call(
             return responder.respond(task, sample)
         finally:
             counts.finished()
+
+
+def _in_batches(
+    requests: list[tuple[Task, Responder, int]],
+    settings: Settings,
+    store: RunStore,
+    counts: Counts,
+) -> dict[str, Responder]:
+    """Each ``openai:`` model's answers from a batch, all batches polled at once."""
+    from harness.models.batch import Batched, ask_in_batch
+
+    wanted: dict[str, list[tuple[Task, int]]] = {}
+    models: dict[str, OpenAIResponder] = {}
+    for task, responder, sample in requests:
+        if isinstance(responder, OpenAIResponder):
+            wanted.setdefault(responder.name, []).append((task, sample))
+            models[responder.name] = responder
+    counts.in_flight = sum(len(w) for w in wanted.values())
+    with ThreadPoolExecutor(max_workers=max(1, len(models))) as pool:
+        done = {
+            name: pool.submit(ask_in_batch, model, wanted[name], settings.batch_poll_s)
+            for name, model in models.items()
+        }
+    counts.in_flight = 0
+    swap: dict[str, Responder] = {}
+    for name, future in done.items():
+        answers, batch_id = future.result()
+        if batch_id:
+            store.append("batches.jsonl", {"model": name, "batch_id": batch_id})
+        swap[name] = Batched(models[name], answers)
+    return swap
 
 
 class _Recorder:

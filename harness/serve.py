@@ -11,7 +11,8 @@ dropped connection, or a body cut short. Like a provider, it cuts an answer at
 ``max_tokens`` (a word standing for a token) with finish reason ``length``, and
 refuses messages longer than ``context_chars`` with a context-length error.
 The model ``reject-key`` answers 401 with the request's key in the message, so
-tests can check that a provider's echo of the key is never written.
+tests can check that a provider's echo of the key is never written. Batches go
+through ``/files`` and ``/batches`` (see ``harness.serve_batch``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from harness.models.reference import ReferenceResponder
+from harness.serve_batch import BatchDesk
 from harness.tasks import Task
 
 # a model that answers 401 quoting the key back, as some providers do
@@ -41,15 +43,42 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
+        route = self.path.rstrip("/")
+        data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if route.endswith("/files"):
+            content_type = self.headers.get("Content-Type", "")
+            self._send(*self.server.desk.upload(data, content_type))
             return
-        length = int(self.headers.get("Content-Length", 0))
         try:
-            request = json.loads(self.rfile.read(length))
+            request = json.loads(data)
         except ValueError:
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
+        if route.endswith("/batches"):
+            self._send(*self.server.desk.create(request))
+        elif route.endswith("/chat/completions"):
+            self._chat(request)
+        else:
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        parts = self.path.rstrip("/").split("/")
+        if parts[-2:-1] == ["batches"]:
+            self._send(*self.server.desk.retrieve(parts[-1]))
+            return
+        content = None
+        if parts[-3:-2] == ["files"] and parts[-1] == "content":
+            content = self.server.desk.content(parts[-2])
+        if content is None:
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def _chat(self, request: dict[str, Any]) -> None:
         self.server.requests.append(request)
         bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
         self.server.keys.append(bearer)
@@ -128,6 +157,7 @@ class LocalServer(ThreadingHTTPServer):
         kinds: tuple[str, ...] = FAULTS,
         retry_after: str = "0",
         context_chars: int = 400_000,
+        batch_polls: int = 2,
     ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tasks = {t.prompt.strip(): t for t in tasks}
@@ -140,6 +170,7 @@ class LocalServer(ThreadingHTTPServer):
         self.in_flight = 0
         self.peak_in_flight = 0
         self.keys: list[str] = []  # the key each request carried, for tests
+        self.desk = BatchDesk(self.answer, batch_polls)
         self.answered: list[dict[str, Any]] = []
         self.injected: dict[str, int] = {}
         self._random = random.Random(seed)

@@ -136,14 +136,18 @@ class OpenAIResponder:
             cache.put(key, response.to_dict())
         return response
 
-    def _call(self, task: Task, sample: int) -> Response:
-        request = {
+    def request(self, task: Task, sample: int) -> dict[str, Any]:
+        """The chat completion request's body for one sample."""
+        return {
             "model": self.model,
             "messages": self._messages(task),
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
             "seed": None if self.seed is None else self.seed + sample,
         }
+
+    def _call(self, task: Task, sample: int) -> Response:
+        request = self.request(task, sample)
         started = time.monotonic()
         retries = 0
         while True:
@@ -151,7 +155,7 @@ class OpenAIResponder:
             result = self._attempt(request, started)
             latency = round(time.monotonic() - started, 3)
             if not isinstance(result, openai.OpenAIError):
-                return _response(result, latency, retries)
+                return completion_response(result, latency, retries)
             wait = self._wait_before_retry(result, retries, started)
             if wait is None:
                 error = self._describe(result)
@@ -212,9 +216,22 @@ class OpenAIResponder:
             text = f"{type(error).__name__}: {error}"
             if error.__cause__ is not None:  # what the connection actually did
                 text += f" ({error.__cause__})"
+        return self.redact(text)
+
+    def redact(self, text: str) -> str:
+        """The text with the key blanked out, at most 500 characters."""
         if self._key:
             text = text.replace(self._key, "[redacted]")
         return text[:500]
+
+    def batch_client(self) -> openai.OpenAI:
+        """A client for batch uploads and polls, retrying as the library does."""
+        return openai.OpenAI(
+            api_key=self._key or "unused",
+            base_url=self.base_url,
+            timeout=self.policy.timeout_s,
+            max_retries=self.policy.max_retries,
+        )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -251,7 +268,10 @@ def _read_key(path: Path) -> str:
     return key
 
 
-def _response(completion: Any, latency: float, retries: int) -> Response:
+def completion_response(
+    completion: Any, latency: float | None, retries: int = 0
+) -> Response:
+    """The answer in a chat completion, with its usage and finish reason."""
     choice = completion.choices[0] if completion.choices else None
     usage = {}
     if completion.usage is not None:
