@@ -35,7 +35,6 @@ class Counts:
     retries: int = 0
     failed: int = 0
     graded: int = 0
-    last: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def started(self) -> None:
@@ -165,7 +164,6 @@ def ask(
             while written in ready:
                 task, responder, sample = requests[written]
                 recorder.record(ready.pop(written), task, responder.name, sample)
-                counts.last = f"{responder.name} · {task.id}"
                 if tick:
                     tick(counts)
                 written += 1
@@ -278,8 +276,7 @@ def _grade(
         all_grades.extend(_slim(r) for r in records)
         outcome.answers += 1
         outcome.counts.graded += 1
-        if tick and records:
-            outcome.counts.last = f"graded {records[0]['model']}"
+        if tick:
             tick(outcome.counts)
     board = leaderboard.build(all_grades, outcome.usage)
     store.write_json("leaderboard.json", board)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from harness import cache
 from harness.cli import main
 from harness.models.base import Response
 from harness.models.openai_chat import OpenAIResponder, Policy
 from harness.models.pacing import Backoff, InFlightLimit, retry_after
+from harness.progress import RunProgress
+from harness.runner import Counts
 from harness.serve import LocalServer
 from harness.tasks import all_tasks
 
@@ -158,3 +162,36 @@ def test_a_run_marks_answers_cut_at_the_token_limit_and_logs_plainly(
     err = capsys.readouterr().err
     assert "answered 1/1 · 0 in flight · 0 retried · 0 failed\n" in err
     assert "graded 1/1\n" in err
+
+
+def test_call_limits_come_from_the_suite_unless_flags_say_otherwise(
+    tmp_path: Path,
+) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text(
+        'name = "limits"\ntasks = ["payment-system"]\nmodels = ["reference:ideal"]\n'
+        "concurrency = 2\nmax_retries = 1\ntimeout = 5\ntotal_timeout = 9\n"
+    )
+    out = tmp_path / "run"
+    args = ["run", "--benchmark", str(suite), "--out", str(out), "--no-report"]
+    assert main([*args, "--timeout", "3", "--workers", "1"]) == 0
+    settings = json.loads((out / "manifest.json").read_text())["settings"]
+    limits = ("concurrency", "max_retries", "timeout_s", "total_timeout_s", "batch")
+    assert {k: settings[k] for k in limits} == {
+        "concurrency": 2,
+        "max_retries": 1,
+        "timeout_s": 3.0,
+        "total_timeout_s": 9,
+        "batch": False,
+    }
+
+
+def test_the_terminal_display_shows_calls_in_flight_retried_and_failed() -> None:
+    screen = StringIO()
+    counts = Counts(total=5)
+    console = Console(file=screen, force_terminal=True, width=120)
+    with RunProgress(console, counts) as tick:
+        counts.answered, counts.in_flight, counts.retries, counts.failed = 2, 3, 4, 1
+        tick(counts)
+        console.print()  # let the display draw before it closes
+    assert "3 in flight · 4 retried · 1 failed" in screen.getvalue()
