@@ -224,11 +224,13 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="cache of parsed files and grades "
-        "(default $IACBENCH_CACHE or ~/.cache/iacbench)",
+        help="cache of model answers, parsed files and grades "
+        "(default $IACBENCH_CACHE or ~/.cache/iacbench; delete it to clear it)",
     )
     command.add_argument(
-        "--no-cache", action="store_true", help="parse and grade everything afresh"
+        "--no-cache",
+        action="store_true",
+        help="ask, parse and grade everything afresh",
     )
     command.add_argument(
         "--no-report",
