@@ -27,6 +27,10 @@ class Suite:
     max_tokens: int = 8192
     seed: int | None = None
     base_url: str | None = None
+    concurrency: int = 4
+    max_retries: int = 6
+    timeout: float = 600.0
+    total_timeout: float = 1800.0
     path: Path | None = None
     description: str = ""
     settings: dict[str, Any] = field(default_factory=dict)

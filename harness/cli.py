@@ -5,29 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from harness import __version__, cache
-from harness.benchmark import load_suite
+from harness.benchmark import Suite, load_suite
 from harness.errors import UserError
 from harness.grading import default_workers
 from harness.models import make_responders
-from harness.runner import Outcome, Settings, grade_responses, run_benchmark
+from harness.progress import RunProgress
+from harness.runner import (
+    Counts,
+    Outcome,
+    Settings,
+    grade_responses,
+    run_benchmark,
+)
 from harness.store import RunStore, new_run_dir
 from harness.tasks import all_tasks, select
 
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare(commands)
     _add_report(commands)
     _add_export(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -125,21 +126,7 @@ def _add_run(commands: Any) -> None:
         "prompt=prompt)",
     )
     run.add_argument("--samples", type=int, help="answers per task and model")
-    run.add_argument(
-        "--concurrency",
-        type=int,
-        default=4,
-        metavar="N",
-        help="requests in flight per model (default 4)",
-    )
-    run.add_argument(
-        "--max-retries",
-        type=int,
-        default=6,
-        metavar="N",
-        help="retries per request on 429, 5xx, timeouts and dropped "
-        "connections, with backoff (default 6)",
-    )
+    _add_call_options(run)
     run.add_argument("--temperature", type=float)
     run.add_argument("--max-tokens", type=int)
     run.add_argument("--seed", type=int)
@@ -149,6 +136,55 @@ def _add_run(commands: Any) -> None:
     )
     _add_output_options(run)
     run.set_defaults(handler=cmd_run)
+
+
+def _add_call_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="most requests in flight per model; halved while the provider "
+        "answers 429, regained as calls succeed (default: the suite's, else 4)",
+    )
+    run.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="retries per answer on 429, 408, 409, 5xx, timeouts and dropped "
+        "connections, with exponential backoff and jitter, honouring "
+        "Retry-After; never on 400, 401, 403, 404 (default 6)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for one attempt (default 600)",
+    )
+    run.add_argument(
+        "--total-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for one answer, all attempts and waits (default 1800)",
+    )
+    run.add_argument(
+        "--batch",
+        action="store_true",
+        help="ask openai: models through the Batch API (half the price, answers "
+        "within 24 hours); the same command run again resumes polling",
+    )
+    run.add_argument(
+        "--batch-poll",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time between checks on a batch (default 30)",
+    )
+    run.add_argument(
+        "--api-key-file",
+        type=Path,
+        metavar="FILE",
+        help="read the API key from this file instead of $OPENAI_API_KEY",
+    )
 
 
 def _add_grade(commands: Any) -> None:
@@ -188,11 +224,13 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="cache of parsed files and grades "
-        "(default $IACBENCH_CACHE or ~/.cache/iacbench)",
+        help="cache of model answers, parsed files and grades "
+        "(default $IACBENCH_CACHE or ~/.cache/iacbench; delete it to clear it)",
     )
     command.add_argument(
-        "--no-cache", action="store_true", help="parse and grade everything afresh"
+        "--no-cache",
+        action="store_true",
+        help="ask, parse and grade everything afresh",
     )
     command.add_argument(
         "--no-report",
@@ -294,6 +332,41 @@ def _add_export(commands: Any) -> None:
     export.set_defaults(handler=cmd_export)
 
 
+def _add_serve(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="start a local OpenAI-compatible server answering from the built-ins",
+        description="Serve chat completions on 127.0.0.1 (loopback only) from the "
+        "built-in responders: the request's model names one (ideal, stub, partial "
+        "or a failure-mode id) and the user message must be a task's prompt. Point "
+        "a run at it with --base-url and --model openai:NAME. It can misbehave on "
+        "a share of requests (429 with Retry-After, 500, slow answers, dropped "
+        "connections, cut-off bodies) to exercise retries. Stop it with Ctrl-C "
+        "or kill.",
+    )
+    serve.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default: any free)"
+    )
+    serve.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests that misbehave, 0 to 1 (default 0)",
+    )
+    serve.add_argument(
+        "--seed", type=int, default=0, help="seed for choosing faults (default 0)"
+    )
+    serve.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="time to wait before each answer (default 0)",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+
 # -- run and grade -------------------------------------------------------------
 
 
@@ -310,15 +383,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         tasks = load_tasks(args.tasks_from, parse_mapping(args.columns))
     else:
         tasks = select(all_tasks(), args.task or suite.tasks)
-    settings = Settings(
-        benchmark=suite.name,
-        samples=suite.samples if args.samples is None else args.samples,
-        temperature=suite.temperature if args.temperature is None else args.temperature,
-        max_tokens=suite.max_tokens if args.max_tokens is None else args.max_tokens,
-        seed=suite.seed if args.seed is None else args.seed,
-        workers=max(1, args.workers),
-        concurrency=args.concurrency,
-    )
+    settings = _settings(args, suite)
     _validate(settings, args.base_url)
     responders = make_responders(
         args.model or suite.models,
@@ -326,7 +391,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         {
             **vars(settings),
             "base_url": args.base_url or suite.base_url,
-            "max_retries": max(0, args.max_retries),
+            "api_key_file": args.api_key_file,
         },
     )
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
@@ -336,9 +401,30 @@ def cmd_run(args: argparse.Namespace) -> int:
             "check --task and the replay file's task_id values"
         )
     store = RunStore(args.out or new_run_dir(suite.name))
-    with _progress(total * 2) as tick:
-        outcome = run_benchmark(tasks, responders, settings, store, tick)
+    counts = Counts(total=total)
+    with RunProgress(errors, counts) as tick:
+        outcome = run_benchmark(tasks, responders, settings, store, tick, counts)
     return _report(outcome, not args.no_report)
+
+
+def _settings(args: argparse.Namespace, suite: Suite) -> Settings:
+    def pick(flag: Any, configured: Any) -> Any:
+        return configured if flag is None else flag
+
+    return Settings(
+        benchmark=suite.name,
+        samples=pick(args.samples, suite.samples),
+        temperature=pick(args.temperature, suite.temperature),
+        max_tokens=pick(args.max_tokens, suite.max_tokens),
+        seed=pick(args.seed, suite.seed),
+        workers=max(1, args.workers),
+        concurrency=pick(args.concurrency, suite.concurrency),
+        max_retries=pick(args.max_retries, suite.max_retries),
+        timeout_s=pick(args.timeout, suite.timeout),
+        total_timeout_s=pick(args.total_timeout, suite.total_timeout),
+        batch=args.batch,
+        batch_poll_s=args.batch_poll,
+    )
 
 
 def _validate(settings: Settings, base_url: str | None) -> None:
@@ -346,6 +432,18 @@ def _validate(settings: Settings, base_url: str | None) -> None:
         raise UserError(f"--samples must be at least 1, not {settings.samples}")
     if settings.concurrency < 1:
         raise UserError(f"--concurrency must be at least 1, not {settings.concurrency}")
+    if not settings.batch_poll_s > 0:
+        raise UserError(
+            f"--batch-poll must be more than 0 seconds, not {settings.batch_poll_s}"
+        )
+    if settings.max_retries < 0:
+        raise UserError(f"--max-retries must be 0 or more, not {settings.max_retries}")
+    for flag, seconds in (
+        ("--timeout", settings.timeout_s),
+        ("--total-timeout", settings.total_timeout_s),
+    ):
+        if not seconds > 0:
+            raise UserError(f"{flag} must be more than 0 seconds, not {seconds}")
     if settings.max_tokens < 1:
         raise UserError(f"--max-tokens must be at least 1, not {settings.max_tokens}")
     if not 0 <= settings.temperature <= 2:
@@ -363,38 +461,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise UserError(f"{args.responses} is not a file; pass a JSONL file of answers")
     _configure_cache(args)
     store = RunStore(args.out or new_run_dir(args.responses.stem))
-    with _progress(None) as tick:
+    counts = Counts()
+    with RunProgress(errors, counts, asking=False) as tick:
         outcome = grade_responses(
-            args.responses, all_tasks(), store, max(1, args.workers), tick
+            args.responses, all_tasks(), store, max(1, args.workers), tick, counts
         )
     return _report(outcome, not args.no_report)
-
-
-class _progress:
-    """A rich progress bar, or nothing when output is not a terminal."""
-
-    def __init__(self, total: int | None) -> None:
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-            disable=not errors.is_terminal,
-        )
-        self.task = self.bar.add_task("working", total=total)
-
-    def __enter__(self) -> Callable[[str], None]:
-        self.bar.start()
-
-        def tick(label: str) -> None:
-            self.bar.update(self.task, advance=1, description=label[:48])
-
-        return tick
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
 
 
 def _report(outcome: Outcome, write_html: bool = True) -> int:
@@ -411,9 +483,15 @@ def _report(outcome: Outcome, write_html: bool = True) -> int:
 
         html, _ = write_report(outcome.directory)
         console.print(f"report: [bold]{escape(str(html))}[/]", highlight=False)
+    calls = ""
+    if outcome.counts.retries or outcome.failed_calls:
+        calls = (
+            f"{outcome.counts.retries} retries, "
+            f"{outcome.failed_calls} failed calls; "
+        )
     console.print(
         f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'} graded; "
-        f"results in "
+        f"{calls}results in "
         f"[bold]{escape(str(outcome.directory))}[/]",
         highlight=False,
     )
@@ -590,6 +668,46 @@ def _comparison_table(result: Any) -> Table:
 
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from harness.serve import LocalServer
+
+    if not 0 <= args.faults <= 1:
+        raise UserError(f"--faults must be between 0 and 1, not {args.faults}")
+    if args.delay < 0:
+        raise UserError(f"--delay must be 0 or more seconds, not {args.delay}")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port must be between 0 and 65535, not {args.port}")
+    try:
+        server = LocalServer(
+            list(all_tasks().values()),
+            port=args.port,
+            faults=args.faults,
+            seed=args.seed,
+            delay=args.delay,
+        )
+    except OSError as error:
+        raise UserError(
+            f"cannot listen on port {args.port}: {error.strerror}; "
+            "choose another --port"
+        ) from None
+    console.print(server.base_url, markup=False, highlight=False)
+    console.file.flush()
+    # a plain kill stops it as cleanly as Ctrl-C
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    errors.print(f"stopped after {len(server.requests)} requests", highlight=False)
+    return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 # -- inspect and graders ---------------------------------------------------------

@@ -13,6 +13,7 @@ from graders import REGISTRY, Grade, run_grader
 from harness.answer import Answer
 from harness.cache import get_cache, key_of
 from harness.constraints import Constraints
+from harness.screening import screen, unfit_grades
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Job:
     response: str
     constraints: dict[str, Any]
     finish_reason: str | None = None
+    defect: str | None = None  # why the recorded answer cannot be read as text
 
 
 def grade_answer(answer: Answer, strict: bool = False) -> list[Grade]:
@@ -34,7 +36,9 @@ def grade_answer(answer: Answer, strict: bool = False) -> list[Grade]:
 def grade_job(job: Job) -> list[dict[str, Any]]:
     """Grade records for one answer, in registry order."""
     head = {"task_id": job.task_id, "model": job.model, "sample": job.sample}
-    return [{**head, **grade} for grade in _grades(job)]
+    reason = job.defect or screen(job.response)
+    grades = unfit_grades(reason) if reason else _grades(job)
+    return [{**head, **grade} for grade in grades]
 
 
 def _grades(job: Job) -> list[dict[str, Any]]:

@@ -3,28 +3,48 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from harness.errors import UserError
 
+log = logging.getLogger(__name__)
 
-def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` for each good line; bad lines go to ``problems``."""
+
+def read_jsonl(
+    path: Path, problems: list[str], not_utf8: set[int] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each good line; bad lines go to ``problems``.
+
+    A line that is not valid UTF-8 is read with its bad bytes replaced, and its
+    number is added to ``not_utf8`` when given. A last line that is not JSON and
+    lacks its newline was cut short by a stopped writer: it is dropped with a
+    warning, not counted as a problem.
+    """
     if path.is_dir():
         raise UserError(f"{path} is a folder; pass a JSONL file")
     try:
-        handle = path.open("r", encoding="utf-8-sig", errors="replace")
+        handle = path.open("rb")
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror}") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            body = raw.removeprefix(BOM) if number == 1 else raw
+            line = _decode(body)
+            if line is None:
+                line = body.decode("utf-8", errors="replace")
+                if not_utf8 is not None:
+                    not_utf8.add(number)
             if not line.strip():
                 continue
             try:
                 data = json.loads(line)
             except ValueError as error:
+                if not raw.endswith(b"\n"):
+                    log.warning(TORN, path, number)
+                    continue
                 problems.append(
                     f"{path}:{number}: not valid JSON ({error.msg}); "
                     "each line must be one JSON object"
@@ -36,14 +56,26 @@ def read_jsonl(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str,
             yield number, data
 
 
-def write_line(handle: TextIO, data: dict[str, Any]) -> None:
+BOM = b"\xef\xbb\xbf"
+# a writer stopped mid-line leaves a last line without its newline
+TORN = "%s:%d: the last line is cut short, as a stopped run leaves it; dropped"
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def write_line(handle: BinaryIO, data: dict[str, Any]) -> None:
     """Append one record and flush, so a crash never leaves half a run behind.
 
     Text that is not valid Unicode (lone surrogates from a JSON escape) is kept
     as the JSON escape it came from.
     """
     line = json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n"
-    handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8"))
+    handle.write(line.encode("utf-8", "backslashreplace"))
     handle.flush()
 
 

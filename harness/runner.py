@@ -16,13 +16,37 @@ from harness import leaderboard
 from harness.constraints import Constraints, infer
 from harness.grading import Job, grade_jobs
 from harness.models import Responder, Response
+from harness.models.openai_chat import OpenAIResponder
 from harness.models.replay import Recorded, read_recorded
 from harness.store import RunStore, versions
 from harness.tasks import Task
 
 log = logging.getLogger(__name__)
 
-Tick = Callable[[str], None]
+
+
+@dataclass
+class Counts:
+    """Live tallies of a run for a progress display, updated as calls go."""
+
+    total: int | None = None
+    answered: int = 0
+    in_flight: int = 0
+    retries: int = 0
+    failed: int = 0
+    graded: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def started(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def finished(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+
+Tick = Callable[[Counts], None]
 
 
 @dataclass
@@ -36,6 +60,11 @@ class Settings:
     seed: int | None = None
     workers: int = 1
     concurrency: int = 4
+    max_retries: int = 6
+    timeout_s: float = 600.0
+    total_timeout_s: float = 1800.0
+    batch: bool = False
+    batch_poll_s: float = 30.0
 
 
 @dataclass
@@ -48,6 +77,7 @@ class Outcome:
     failed_calls: int = 0
     problems: list[str] = field(default_factory=list)
     usage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
 
 
 def _manifest(command: str, settings: dict[str, Any], extra: dict[str, Any]) -> dict:
@@ -67,8 +97,12 @@ def run_benchmark(
     settings: Settings,
     store: RunStore,
     tick: Tick | None = None,
+    counts: Counts | None = None,
 ) -> Outcome:
-    """Ask every responder every task ``samples`` times, then grade the answers."""
+    """Ask every responder every task ``samples`` times, then grade the answers.
+
+    ``counts`` receives live tallies as the run goes, for a progress display.
+    """
     store.write_json(
         "manifest.json",
         _manifest(
@@ -83,12 +117,12 @@ def run_benchmark(
             },
         ),
     )
-    outcome = Outcome(store.directory, {})
-    jobs = _ask(tasks, responders, settings, store, outcome, tick)
+    outcome = Outcome(store.directory, {}, counts=counts or Counts())
+    jobs = ask(tasks, responders, settings, store, outcome, tick)
     return _grade(jobs, settings.workers, store, outcome, tick)
 
 
-def _ask(
+def ask(
     tasks: list[Task],
     responders: list[Responder],
     settings: Settings,
@@ -111,78 +145,121 @@ def _ask(
     limits = {
         r.name: threading.BoundedSemaphore(settings.concurrency) for r in responders
     }
-    jobs: list[Job] = []
+    counts = outcome.counts
+    counts.total = len(requests)
+    if settings.batch:
+        swap = _in_batches(requests, settings, store, counts)
+        requests = [(t, swap.get(r.name, r), n) for t, r, n in requests]
+    recorder = _Recorder(tasks, store, outcome)
     ready: dict[int, Response] = {}
     written = 0
     workers = max(1, settings.concurrency * len(responders))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(_call, limits[r.name], r, t, n): i
+            pool.submit(_call, limits[r.name], counts, r, t, n): i
             for i, (t, r, n) in enumerate(requests)
         }
         for future in as_completed(futures):
             ready[futures[future]] = future.result()
             while written in ready:
                 task, responder, sample = requests[written]
-                _record(
-                    ready.pop(written),
-                    task,
-                    responder.name,
-                    sample,
-                    store,
-                    outcome,
-                    jobs,
-                )
+                recorder.record(ready.pop(written), task, responder.name, sample)
                 if tick:
-                    tick(f"{responder.name} · {task.id}")
+                    tick(counts)
                 written += 1
-    return jobs
+    return recorder.jobs
 
 
 def _call(
-    limit: threading.BoundedSemaphore, responder: Responder, task: Task, sample: int
+    limit: threading.BoundedSemaphore,
+    counts: Counts,
+    responder: Responder,
+    task: Task,
+    sample: int,
 ) -> Response:
     with limit:
-        return responder.respond(task, sample)
+        counts.started()
+        try:
+            return responder.respond(task, sample)
+        finally:
+            counts.finished()
 
 
-def _record(
-    response: Response,
-    task: Task,
-    model: str,
-    sample: int,
+def _in_batches(
+    requests: list[tuple[Task, Responder, int]],
+    settings: Settings,
     store: RunStore,
-    outcome: Outcome,
-    jobs: list[Job],
-) -> None:
-    record = {
-        "task_id": task.id,
-        "model": model,
-        "sample": sample,
-        "response": response.text,
-        **{k: v for k, v in response.to_dict().items() if k != "text"},
-    }
-    store.append("responses.jsonl", record)
-    if response.usage or response.latency_s is not None:
-        outcome.usage.setdefault(model, []).append(
-            {"usage": response.usage, "latency_s": response.latency_s}
+    counts: Counts,
+) -> dict[str, Responder]:
+    """Each ``openai:`` model's answers from a batch, all batches polled at once."""
+    from harness.models.batch import Batched, ask_in_batch
+
+    wanted: dict[str, list[tuple[Task, int]]] = {}
+    models: dict[str, OpenAIResponder] = {}
+    for task, responder, sample in requests:
+        if isinstance(responder, OpenAIResponder):
+            wanted.setdefault(responder.name, []).append((task, sample))
+            models[responder.name] = responder
+    counts.in_flight = sum(len(w) for w in wanted.values())
+    with ThreadPoolExecutor(max_workers=max(1, len(models))) as pool:
+        done = {
+            name: pool.submit(ask_in_batch, model, wanted[name], settings.batch_poll_s)
+            for name, model in models.items()
+        }
+    counts.in_flight = 0
+    swap: dict[str, Responder] = {}
+    for name, future in done.items():
+        answers, batch_id = future.result()
+        if batch_id:
+            store.append("batches.jsonl", {"model": name, "batch_id": batch_id})
+        swap[name] = Batched(models[name], answers)
+    return swap
+
+
+class _Recorder:
+    """Writes each answer to the run folder and queues it for grading."""
+
+    def __init__(self, tasks: list[Task], store: RunStore, outcome: Outcome) -> None:
+        self.store = store
+        self.outcome = outcome
+        self.jobs: list[Job] = []
+        # built once per task and shared by its jobs: each build costs milliseconds
+        self.constraints = {t.id: t.constraints.to_dict() for t in tasks}
+
+    def record(self, response: Response, task: Task, model: str, sample: int) -> None:
+        record = {
+            "task_id": task.id,
+            "model": model,
+            "sample": sample,
+            "response": response.text,
+            **{k: v for k, v in response.to_dict().items() if k != "text"},
+            "cut_off": response.finish_reason == "length",
+        }
+        self.store.append("responses.jsonl", record)
+        counts = self.outcome.counts
+        counts.answered += 1
+        counts.retries += response.retries
+        if response.usage or response.latency_s is not None:
+            self.outcome.usage.setdefault(model, []).append(
+                {"usage": response.usage, "latency_s": response.latency_s}
+            )
+        if response.error or response.text is None:
+            counts.failed += 1
+            self.outcome.failed_calls += 1
+            self.outcome.problems.append(
+                f"{model} on {task.id} sample {sample}: {response.error}"
+            )
+            return
+        self.jobs.append(
+            Job(
+                task.id,
+                model,
+                sample,
+                response.text,
+                self.constraints[task.id],
+                response.finish_reason,
+            )
         )
-    if response.error or response.text is None:
-        outcome.failed_calls += 1
-        outcome.problems.append(
-            f"{model} on {task.id} sample {sample}: {response.error}"
-        )
-        return
-    jobs.append(
-        Job(
-            task.id,
-            model,
-            sample,
-            response.text,
-            task.constraints.to_dict(),
-            response.finish_reason,
-        )
-    )
 
 
 def _grade(
@@ -198,8 +275,9 @@ def _grade(
             store.append("grades.jsonl", record)
         all_grades.extend(_slim(r) for r in records)
         outcome.answers += 1
-        if tick and records:
-            tick(f"graded {records[0]['model']}")
+        outcome.counts.graded += 1
+        if tick:
+            tick(outcome.counts)
     board = leaderboard.build(all_grades, outcome.usage)
     store.write_json("leaderboard.json", board)
     store.write_text("leaderboard.md", leaderboard.to_markdown(board))
@@ -225,13 +303,14 @@ def grade_responses(
     store: RunStore,
     workers: int = 1,
     tick: Tick | None = None,
+    counts: Counts | None = None,
 ) -> Outcome:
     """Grade answers recorded elsewhere; unknown tasks get inferred constraints."""
     store.write_json(
         "manifest.json",
         _manifest("grade", {"responses": str(path), "workers": workers}, {}),
     )
-    outcome = Outcome(store.directory, {})
+    outcome = Outcome(store.directory, {}, counts=counts or Counts())
     jobs = _recorded_jobs(path, tasks, store, outcome)
     return _grade(jobs, workers, store, outcome, tick)
 
@@ -240,6 +319,7 @@ def _recorded_jobs(
     path: Path, tasks: dict[str, Task], store: RunStore, outcome: Outcome
 ) -> Iterator[Job]:
     inferred: dict[str, Constraints] = {}
+    as_dicts: dict[str, dict[str, Any]] = {}  # one per task: each costs milliseconds
     seen: set[tuple[str, str, int]] = set()
     for recorded in read_recorded(path, outcome.problems):
         key = (recorded.task_id, recorded.model, recorded.sample)
@@ -256,14 +336,17 @@ def _recorded_jobs(
             outcome.usage.setdefault(recorded.model, []).append(
                 {"usage": recorded.usage, "latency_s": recorded.latency_s}
             )
-        constraints = _constraints_for(recorded, tasks, inferred, store)
+        if recorded.task_id not in as_dicts:
+            constraints = _constraints_for(recorded, tasks, inferred, store)
+            as_dicts[recorded.task_id] = constraints.to_dict()
         yield Job(
             recorded.task_id,
             recorded.model,
             recorded.sample,
             recorded.response,
-            constraints.to_dict(),
+            as_dicts[recorded.task_id],
             recorded.finish_reason,
+            recorded.defect,
         )
 
 

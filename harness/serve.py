@@ -6,37 +6,90 @@ without a network or a key: the request's ``model`` names a built-in responder
 prompt. It listens on loopback only.
 
 With ``faults`` above zero it misbehaves on that share of requests, drawn from
-a seeded generator: 429 with Retry-After, 500, a slow answer, a dropped
-connection, or a body cut short.
+a seeded generator among ``kinds``: 429 with Retry-After, 500, a slow answer, a
+dropped connection, or a body cut short. Like a provider, it cuts an answer at
+``max_tokens`` (a word standing for a token) with finish reason ``length``, and
+refuses messages longer than ``context_chars`` with a context-length error.
+The model ``reject-key`` answers 401 with the request's key in the message, so
+tests can check that a provider's echo of the key is never written. Batches go
+through ``/files`` and ``/batches`` (see ``harness.serve_batch``).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from harness.models.reference import ReferenceResponder
+from harness.serve_batch import BatchDesk
 from harness.tasks import Task
+
+# a model that answers 401 quoting the key back, as some providers do
+REJECT_KEY = "reject-key"
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: LocalServer
+    # keep connections open between requests, as real endpoints do, and send
+    # the body at once rather than wait for the headers' acknowledgement
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
+        route = self.path.rstrip("/")
+        data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if route.endswith("/files"):
+            content_type = self.headers.get("Content-Type", "")
+            self._send(*self.server.desk.upload(data, content_type))
             return
-        length = int(self.headers.get("Content-Length", 0))
         try:
-            request = json.loads(self.rfile.read(length))
+            request = json.loads(data)
         except ValueError:
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
+        if route.endswith("/batches"):
+            self._send(*self.server.desk.create(request))
+        elif route.endswith("/chat/completions"):
+            self._chat(request)
+        else:
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        parts = self.path.rstrip("/").split("/")
+        if parts[-2:-1] == ["batches"]:
+            self._send(*self.server.desk.retrieve(parts[-1]))
+            return
+        content = None
+        if parts[-3:-2] == ["files"] and parts[-1] == "content":
+            content = self.server.desk.content(parts[-2])
+        if content is None:
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def _chat(self, request: dict[str, Any]) -> None:
         self.server.requests.append(request)
+        bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.server.keys.append(bearer)
+        if request.get("model") == REJECT_KEY:
+            message = f"Incorrect API key provided: {bearer}"
+            self._send(401, {"error": {"message": message, "code": "invalid_api_key"}})
+            return
+        with self.server.active():
+            self._answer(request)
+
+    def _answer(self, request: dict[str, Any]) -> None:
         fault = self.server.next_fault()
         if fault == "drop":
             self.close_connection = True
@@ -44,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "429":
             self._send(
-                429, {"error": {"message": "rate limited"}}, {"Retry-After": "0"}
+                429,
+                {"error": {"message": "rate limited"}},
+                {"Retry-After": self.server.retry_after},
             )
             return
         if fault == "500":
@@ -87,6 +142,8 @@ class LocalServer(ThreadingHTTPServer):
     """Serves chat completions for the given tasks on 127.0.0.1."""
 
     daemon_threads = True
+    # room for every connection a run at high concurrency opens at once
+    request_queue_size = 256
 
     FAULTS = ("429", "500", "slow", "drop", "truncate")
 
@@ -97,12 +154,23 @@ class LocalServer(ThreadingHTTPServer):
         faults: float = 0.0,
         seed: int = 0,
         delay: float = 0.0,
+        kinds: tuple[str, ...] = FAULTS,
+        retry_after: str = "0",
+        context_chars: int = 400_000,
+        batch_polls: int = 2,
     ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tasks = {t.prompt.strip(): t for t in tasks}
         self.requests: list[dict[str, Any]] = []
         self.faults = faults
         self.delay = delay
+        self.kinds = kinds
+        self.retry_after = retry_after
+        self.context_chars = context_chars
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.keys: list[str] = []  # the key each request carried, for tests
+        self.desk = BatchDesk(self.answer, batch_polls)
         self.answered: list[dict[str, Any]] = []
         self.injected: dict[str, int] = {}
         self._random = random.Random(seed)
@@ -113,9 +181,21 @@ class LocalServer(ThreadingHTTPServer):
         with self._lock:
             if self._random.random() >= self.faults:
                 return None
-            fault = self._random.choice(self.FAULTS)
+            fault = self._random.choice(self.kinds)
             self.injected[fault] = self.injected.get(fault, 0) + 1
             return fault
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Counts the requests being answered at once (``peak_in_flight``)."""
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     @property
     def base_url(self) -> str:
@@ -123,6 +203,9 @@ class LocalServer(ThreadingHTTPServer):
 
     def answer(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         messages = request.get("messages") or []
+        size = sum(len(str(m.get("content", ""))) for m in messages)
+        if size > self.context_chars:
+            return 400, _context_error(size, self.context_chars)
         prompt = next(
             (
                 m.get("content", "")
@@ -151,8 +234,25 @@ class LocalServer(ThreadingHTTPServer):
         self.server_close()
 
 
+def _context_error(size: int, limit: int) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": f"This model's maximum context length is {limit} "
+            f"characters; the messages have {size}.",
+            "type": "invalid_request_error",
+            "code": "context_length_exceeded",
+        }
+    }
+
+
 def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
+    # a word stands for a token; an answer longer than max_tokens is cut there
     words = len(text.split())
+    limit = request.get("max_tokens")
+    finish = "stop"
+    if isinstance(limit, int) and 0 < limit < words:
+        ends = [word.end() for word in re.finditer(r"\S+", text)]
+        text, finish, words = text[: ends[limit - 1]], "length", limit
     return {
         "id": "chatcmpl-local",
         "object": "chat.completion",
@@ -161,7 +261,7 @@ def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "finish_reason": "stop",
+                "finish_reason": finish,
                 "message": {"role": "assistant", "content": text},
             }
         ],

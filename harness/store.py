@@ -13,7 +13,7 @@ import re
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from harness.errors import UserError
 from harness.records import write_line
@@ -63,7 +63,7 @@ class RunStore:
                 f"{error.strerror}; choose another --out"
             ) from None
         self.directory = directory
-        self._handles: dict[str, TextIO] = {}
+        self._handles: dict[str, BinaryIO] = {}
 
     def path(self, name: str) -> Path:
         return self.directory / name
@@ -71,7 +71,7 @@ class RunStore:
     def append(self, name: str, record: dict[str, Any]) -> None:
         handle = self._handles.get(name)
         if handle is None:
-            handle = self.path(name).open("w", encoding="utf-8")
+            handle = self.path(name).open("wb")
             self._handles[name] = handle
         write_line(handle, record)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from harness.errors import UserError
 from harness.models.base import Responder, Response
-from harness.models.openai_chat import OpenAIResponder
+from harness.models.openai_chat import OpenAIResponder, Policy
 from harness.models.reference import ReferenceResponder, variants
 from harness.models.replay import ReplayResponder
 from harness.tasks import Task
@@ -34,16 +34,7 @@ def make_responders(
                     )
                 responders.append(ReferenceResponder(name))
         elif kind == "openai":
-            responders.append(
-                OpenAIResponder(
-                    argument,
-                    base_url=settings.get("base_url"),
-                    temperature=settings.get("temperature", 0.0),
-                    max_tokens=settings.get("max_tokens", 8192),
-                    seed=settings.get("seed"),
-                    max_retries=settings.get("max_retries", 6),
-                )
-            )
+            responders.append(_openai(argument, settings))
         elif kind == "replay":
             responders.append(ReplayResponder(argument))
         else:
@@ -56,3 +47,22 @@ def make_responders(
     if duplicate:
         raise UserError(f"model {duplicate!r} is listed twice")
     return responders
+
+
+def _openai(model: str, settings: dict[str, Any]) -> OpenAIResponder:
+    defaults = Policy()
+    policy = Policy(
+        concurrency=settings.get("concurrency", defaults.concurrency),
+        max_retries=settings.get("max_retries", defaults.max_retries),
+        timeout_s=settings.get("timeout_s", defaults.timeout_s),
+        total_timeout_s=settings.get("total_timeout_s", defaults.total_timeout_s),
+    )
+    return OpenAIResponder(
+        model,
+        base_url=settings.get("base_url"),
+        temperature=settings.get("temperature", 0.0),
+        max_tokens=settings.get("max_tokens", 8192),
+        seed=settings.get("seed"),
+        key_file=settings.get("api_key_file"),
+        policy=policy,
+    )

@@ -17,6 +17,7 @@ class Response:
     usage: dict[str, int] = field(default_factory=dict)
     latency_s: float | None = None
     error: str | None = None
+    retries: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

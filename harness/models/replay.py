@@ -10,6 +10,7 @@ from typing import Any
 from harness.errors import UserError
 from harness.models.base import Response
 from harness.records import read_jsonl
+from harness.screening import unreadable
 from harness.tasks import Task
 
 
@@ -25,12 +26,14 @@ class Recorded:
     finish_reason: str | None = None
     usage: dict[str, int] | None = None
     latency_s: float | None = None
+    defect: str | None = None
 
 
 def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
     """Valid records in order; each bad line is added to ``problems``."""
     count = 0
-    for line, data in read_jsonl(path, problems):
+    not_utf8: set[int] = set()
+    for line, data in read_jsonl(path, problems, not_utf8):
         problem = _problem(data)
         if problem:
             problems.append(f"{path}:{line}: {problem}")
@@ -48,6 +51,7 @@ def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
             latency_s=data.get("latency_s")
             if isinstance(data.get("latency_s"), (int, float))
             else None,
+            defect=unreadable(line) if line in not_utf8 else None,
         )
     if count == 0:
         problems.append(f"{path}: no answers to grade")
