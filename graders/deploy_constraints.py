@@ -31,6 +31,7 @@ from graders.deploy_values import (
 )
 from graders.evaluation import as_number
 from harness.answer import Answer
+from harness.config.configuration import Configuration
 from harness.config.expr import Expr, Scope
 from harness.config.model import Declared
 
@@ -48,11 +49,11 @@ def check(answer: Answer) -> Iterator[Finding]:
                 yield finding
 
 
-def _module(module: Any, where: list[tuple[str, Scope]]) -> Iterator[Finding]:
+def _module(module: Configuration, where: list[tuple[str, Scope]]) -> Iterator[Finding]:
     for obj in module.resources():
         if obj.block is None or not obj.type.startswith("aws_"):
             continue
-        yield from _names(obj, where)
+        yield from _names(module, obj, where)
         yield from _values(obj, where)
         yield from deploy_database.findings(module, obj, where)
         yield from deploy_combinations.findings(module, obj, where)
@@ -62,18 +63,21 @@ def _module(module: Any, where: list[tuple[str, Scope]]) -> Iterator[Finding]:
 # -- names -------------------------------------------------------------------
 
 
-def _names(obj: Declared, where: list[tuple[str, Scope]]) -> Iterator[Finding]:
+def _names(
+    module: Configuration, obj: Declared, where: list[tuple[str, Scope]]
+) -> Iterator[Finding]:
     for rule in NAME_RULES:
         if obj.type not in rule.types:
             continue
         for block, name in targets(obj, rule.attribute):
             expr = block.get(name)
-            yield from _name(obj, rule, rule.attribute, expr, where)
+            yield from _name(module, obj, rule, rule.attribute, expr, where)
         if rule.prefix and obj.block is not None:
             yield from _prefix(obj, rule, obj.block.get(rule.prefix), where)
 
 
 def _name(
+    module: Configuration,
     obj: Declared,
     rule: NameRule,
     label: str,
@@ -87,7 +91,7 @@ def _name(
         if isinstance(seen.value, str):
             yield from _whole_name(obj, rule, label, seen)
     if not known:
-        yield from _partial_name(obj, rule, label, expr, where[0][1])
+        yield from _partial_name(module, obj, rule, label, expr, where[0][1])
 
 
 def _whole_name(
@@ -136,9 +140,14 @@ def _ends(obj: Declared, rule: NameRule, said: str, text: str) -> Iterator[Findi
 
 
 def _partial_name(
-    obj: Declared, rule: NameRule, label: str, expr: Expr, scope: Scope
+    module: Configuration,
+    obj: Declared,
+    rule: NameRule,
+    label: str,
+    expr: Expr,
+    scope: Scope,
 ) -> Iterator[Finding]:
-    known = partial(expr, scope)
+    known = partial(expr, scope, module)
     if known is None:
         return
     if known.length > rule.max_length:

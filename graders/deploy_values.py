@@ -9,6 +9,7 @@ lower bound on a name's length when only part of it is known.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,12 @@ from graders.evaluation import accepts_environment, environment_scope, instances
 from harness.config.configuration import Configuration
 from harness.config.expr import (
     UNKNOWN,
+    Call,
     Expr,
     Scope,
     Template,
     Traversal,
+    TupleExpr,
     apply_steps,
     evaluate,
 )
@@ -104,25 +107,76 @@ class Partial:
     length: int
 
 
-def partial(expr: Expr | None, scope: Scope) -> Partial | None:
-    """The known pieces of a template whose whole value is unknown."""
+def partial(
+    expr: Expr | None, scope: Scope, config: Configuration, depth: int = 0
+) -> Partial | None:
+    """The known pieces of a string whose whole value is unknown: a template,
+    ``format(...)``, ``join(...)``, or a local holding one of them."""
+    if depth > 4 or expr is None:
+        return None
+    if isinstance(expr, Traversal) and expr.root == "local" and not expr.steps[1:]:
+        local = config.objects.get(f"local.{expr.attr_path()[0]}")
+        return partial(local.expr if local else None, scope, config, depth + 1)
+    if isinstance(expr, Call) and expr.name == "format" and expr.args:
+        spec = evaluate(expr.args[0], scope)
+        if not isinstance(spec, str):
+            return None
+        fixed = re.sub(r"%[-+ #0-9.]*[a-z]", "", spec.replace("%%", "%"))
+        pieces = [_piece(a, scope, config) for a in expr.args[1:]]
+        return Partial(
+            fixed + "".join(p.text for p in pieces),
+            len(fixed) + sum(p.length for p in pieces),
+        )
+    if isinstance(expr, Call) and expr.name == "join" and len(expr.args) == 2:
+        sep, items = evaluate(expr.args[0], scope), expr.args[1]
+        if not isinstance(sep, str) or not isinstance(items, TupleExpr):
+            return None
+        pieces = [_piece(item, scope, config) for item in items.items]
+        glue = len(sep) * max(len(pieces) - 1, 0)
+        return Partial(
+            sep.join(p.text for p in pieces), glue + sum(p.length for p in pieces)
+        )
     if not isinstance(expr, Template) or expr.directives:
         return None
-    text, length = [], 0
-    for part in expr.parts:
-        value = part if isinstance(part, str) else evaluate(part, scope)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text.append(str(value))
-            length += len(str(value))
-        else:
-            length += _known_length(part)
-    return Partial("".join(text), length)
+    pieces = [
+        Partial(part, len(part))
+        if isinstance(part, str)
+        else _piece(part, scope, config)
+        for part in expr.parts
+    ]
+    return Partial("".join(p.text for p in pieces), sum(p.length for p in pieces))
 
 
-def _known_length(part: Any) -> int:
-    """Characters an unknown piece is sure to have (an account id has 12)."""
-    if isinstance(part, Traversal) and part.attr_path()[-1:] == ("account_id",):
+def _piece(expr: Expr, scope: Scope, config: Configuration) -> Partial:
+    value = evaluate(expr, scope)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return Partial(str(value), len(str(value)))
+    inner = partial(expr, scope, config, 1)
+    if inner is not None:
+        return Partial("", inner.length)  # its text may be transformed later
+    return Partial("", _known_length(expr, config))
+
+
+def _known_length(part: Any, config: Configuration) -> int:
+    """Characters an unknown piece is sure to have: an account id 12, a region
+    name 9, ``random_id.hex`` twice its bytes, ``random_string`` its length."""
+    if not isinstance(part, Traversal):
+        return 0
+    path = part.attr_path()
+    if path[-1:] == ("account_id",):
         return 12
+    if part.root == "data" and path[:1] == ("aws_region",) and path[-1:] == ("name",):
+        return 9
+    generator = config.objects.get(f"{part.root}.{path[0]}") if path else None
+    block = generator.block if generator is not None else None
+    if block is None or block.get("count") or block.get("for_each"):
+        return 0
+    if part.root == "random_id" and path[1:] == ("hex",):
+        size = evaluate(block.get("byte_length")) if block.get("byte_length") else 0
+        return 2 * size if isinstance(size, int) else 0
+    if part.root == "random_string" and path[1:] == ("result",):
+        size = evaluate(block.get("length")) if block.get("length") else 0
+        return size if isinstance(size, int) else 0
     return 0
 
 

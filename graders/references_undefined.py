@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from graders.base import CouldNotJudge, Finding, Grader, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import Expr, evaluate, traversals
+from harness.config.expr import Expr, Template, Traversal, evaluate, traversals, walk
 from harness.config.model import Declared
 
 FIX = "Declare what is referred to, or refer to something the answer declares."
@@ -59,14 +59,40 @@ def _bare_words(config: Configuration) -> Iterator[Finding]:
         if obj.kind == "variable":
             continue  # type = string is a type, not a reference
         for name, expr in _expressions(obj):
+            interpolated = _interpolated(expr)
+            seen: set[str] = set()
             for trav in traversals(expr):
-                if not trav.steps:
-                    yield Finding.at(
-                        obj,
-                        f"{obj.address}: {name} = {trav.root} is an unquoted "
-                        "word, which Terraform reads as a reference to nothing",
-                        hint=f'Quote it: "{trav.root}".',
-                    )
+                if trav.steps or trav.root in seen:
+                    continue
+                seen.add(trav.root)
+                yield _bare_word(obj, name, trav, id(trav) in interpolated)
+
+
+def _bare_word(obj: Declared, name: str, trav: Traversal, inside: bool) -> Finding:
+    if inside:
+        return Finding.at(
+            obj,
+            f"{obj.address}: {name} interpolates ${{{trav.root}}}, a reference "
+            "to nothing Terraform knows",
+            hint=f"Write $${{{trav.root}}} for the literal text.",
+        )
+    return Finding.at(
+        obj,
+        f"{obj.address}: {name} = {trav.root} is an unquoted word, which "
+        "Terraform reads as a reference to nothing",
+        hint=f'Quote it: "{trav.root}".',
+    )
+
+
+def _interpolated(expr: Expr) -> set[int]:
+    """Identities of the traversals a string interpolates directly."""
+    return {
+        id(part)
+        for node, _ in walk(expr)
+        if isinstance(node, Template)
+        for part in node.parts
+        if isinstance(part, Traversal)
+    }
 
 
 def _expressions(obj: Declared) -> Iterator[tuple[str, Expr]]:

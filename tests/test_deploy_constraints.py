@@ -101,6 +101,37 @@ def test_partly_known_name_is_judged_on_its_fixed_text() -> None:
     ]
 
 
+def test_partly_known_names_through_format_join_and_locals() -> None:
+    text = """
+variable "p" {}
+resource "random_id" "suffix" { byte_length = 8 }
+locals {
+  alb_name = "${var.p}-customer-analytics-platform-albs"
+}
+resource "aws_lb" "by_format" {
+  name = format("%s-customer-analytics-platform-albs", var.p)
+}
+resource "aws_lb" "by_join" {
+  name = join("-", [var.p, "customer-analytics-platform", "albs"])
+}
+resource "aws_lb" "by_local" { name = local.alb_name }
+resource "aws_s3_bucket" "by_random_id" {
+  bucket = "customer-analytics-platform-raw-events-archives-${random_id.suffix.hex}"
+}
+"""
+    # 33 fixed characters each; 48 fixed and 16 hexadecimal in the bucket
+    assert messages(text) == [
+        "bucket is at least 64 characters "
+        '("customer-analytics-platform-raw-events-archives-${random_id.suffix.'
+        'hex}"); AWS allows at most 63',
+        'name is at least 33 characters ("format("%s-customer-analytics-platform-'
+        'albs", var.p)"); AWS allows at most 32',
+        'name is at least 33 characters ("join("-", [var.p, "customer-analytics-'
+        'platform", "albs"])"); AWS allows at most 32',
+        'name is at least 33 characters ("local.alb_name"); AWS allows at most 32',
+    ]
+
+
 def test_account_id_counts_twelve_characters() -> None:
     text = """
 data "aws_caller_identity" "me" {}
