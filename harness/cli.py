@@ -15,7 +15,7 @@ from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
-from harness import __version__, cache
+from harness import __version__, cache, leaderboard
 from harness.benchmark import Suite, load_suite
 from harness.errors import UserError
 from harness.grading import default_workers
@@ -524,7 +524,8 @@ def leaderboard_table(board: dict[str, Any]) -> Table:
         table.add_column("failing modes (answers failing)")
     for rank, row in enumerate(board.get("models", ()), start=1):
         score = "n/a" if row["score"] is None else f"{row['score']:.3f}"
-        head = [str(rank), escape(row["model"]), str(row["answers"]), score]
+        answers = leaderboard.answers_cell(row)
+        head = [str(rank), escape(row["model"]), answers, score]
         if per_mode:
             table.add_row(*head, *(_mode_cell(row["modes"].get(m)) for m in modes))
         else:

@@ -66,14 +66,21 @@ class _Model:
 def build(
     grades: Iterable[dict[str, Any]],
     usage: dict[str, list[dict[str, Any]]] | None = None,
+    failed: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """The leaderboard; ``failed`` counts each model's calls that gave no
+    answer, so a model whose every call failed still has its row."""
     models: dict[str, _Model] = defaultdict(_Model)
     for record in grades:
         _add(models[record["model"]], record)
+    for name in failed or {}:
+        models[name]  # noqa: B018 - a row even without answers
     rows = [
         _model_row(name, model, (usage or {}).get(name))
         for name, model in models.items()
     ]
+    for row in rows:
+        row["failed_calls"] = (failed or {}).get(row["model"], 0)
     rows.sort(key=lambda row: (-(row["score"] or 0.0), row["model"]))
     return {"modes": _mode_order(models), "models": rows}
 
@@ -201,7 +208,7 @@ def to_markdown(board: dict[str, Any]) -> str:
         cells = [
             str(rank),
             _escape(row["model"]),
-            str(row["answers"]),
+            answers_cell(row),
             score + _interval(row.get("score_interval")),
             ("n/a" if clean is None else f"{clean:.0%}")
             + _interval(row["clean"].get("interval")),
@@ -221,3 +228,9 @@ def _escape(text: str) -> str:
         .replace("\n", " ")
         .replace("\r", " ")
     )
+
+
+def answers_cell(row: dict[str, Any]) -> str:
+    """The answers a model gave, and the calls that gave none."""
+    failed = row.get("failed_calls", 0)
+    return f"{row['answers']} (+{failed} failed)" if failed else str(row["answers"])

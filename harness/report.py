@@ -20,6 +20,7 @@ from graders import catalog
 from harness import __version__
 from harness.answer import Answer
 from harness.errors import UserError
+from harness.leaderboard import answers_cell
 from harness.records import read_grades, read_jsonl
 
 EXAMPLES_PER_MODE = 5
@@ -294,7 +295,7 @@ def render_markdown(view: dict[str, Any]) -> str:
     ]
     for rank, row in enumerate(board["models"], start=1):
         lines.append(
-            f"| {rank} | {_md(row['model'])} | {row['answers']} | "
+            f"| {rank} | {_md(row['model'])} | {answers_cell(row)} | "
             f"{row['score_text']} | {row['clean_text']} |"
         )
     lines += [

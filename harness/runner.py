@@ -75,6 +75,7 @@ class Outcome:
     board: dict[str, Any]
     answers: int = 0
     failed_calls: int = 0
+    failed_by_model: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     usage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
@@ -246,6 +247,8 @@ class _Recorder:
         if response.error or response.text is None:
             counts.failed += 1
             self.outcome.failed_calls += 1
+            failed = self.outcome.failed_by_model
+            failed[model] = failed.get(model, 0) + 1
             self.outcome.problems.append(
                 f"{model} on {task.id} sample {sample}: {response.error}"
             )
@@ -278,7 +281,7 @@ def _grade(
         outcome.counts.graded += 1
         if tick:
             tick(outcome.counts)
-    board = leaderboard.build(all_grades, outcome.usage)
+    board = leaderboard.build(all_grades, outcome.usage, outcome.failed_by_model)
     store.write_json("leaderboard.json", board)
     store.write_text("leaderboard.md", leaderboard.to_markdown(board))
     store.close()

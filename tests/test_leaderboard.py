@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness import leaderboard
 from harness.leaderboard import build, to_markdown
 
 
@@ -49,3 +50,24 @@ def test_errors_do_not_count_and_markdown_escapes_pipes() -> None:
     board = build([_record("a|b", "t", "m", "error")])
     assert board["models"][0]["score"] == 0.0
     assert "a\\|b" in to_markdown(board)
+
+
+def test_a_model_whose_calls_all_failed_keeps_its_row() -> None:
+    grades = [
+        {
+            "task_id": "t",
+            "model": "answers",
+            "sample": 0,
+            "failure_mode": "syntax.parse",
+            "verdict": "pass",
+            "severity": "critical",
+        }
+    ]
+    board = leaderboard.build(grades, failed={"silent": 2, "answers": 1})
+    rows = {row["model"]: row for row in board["models"]}
+    assert (rows["silent"]["answers"], rows["silent"]["score"]) == (0, None)
+    assert [leaderboard.answers_cell(rows[m]) for m in ("answers", "silent")] == [
+        "1 (+1 failed)",
+        "0 (+2 failed)",
+    ]
+    assert [row["model"] for row in board["models"]] == ["answers", "silent"]
