@@ -59,8 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options only as spelled: ``--tasks`` is not taken for ``--tasks-from``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iacbench",
         description="Benchmark LLM-generated Terraform on documented failure modes.",
         epilog="Exit codes: 0 success, 1 finished with problems (bad input lines, "

@@ -233,7 +233,11 @@ class _Recorder:
             "model": model,
             "sample": sample,
             "response": response.text,
-            **{k: v for k, v in response.to_dict().items() if k != "text"},
+            **{
+                k: v
+                for k, v in response.to_dict().items()
+                if k != "text" and (k != "defect" or v)
+            },
             "cut_off": response.finish_reason == "length",
         }
         self.store.append("responses.jsonl", record)
@@ -261,6 +265,7 @@ class _Recorder:
                 response.text,
                 self.constraints[task.id],
                 response.finish_reason,
+                response.defect,
             )
         )
 

@@ -60,6 +60,14 @@ def test_unknown_model_spec_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert "should start with one of" in capsys.readouterr().err
 
 
+def test_an_option_is_taken_only_as_spelled(capsys) -> None:
+    # "--tasks" is a typo for "--task", never the prefix of "--tasks-from"
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "--tasks", "payment-system"])
+    assert stop.value.code == 2
+    assert "unrecognized arguments: --tasks payment-system" in capsys.readouterr().err
+
+
 def test_grade_reports_bad_lines_and_grades_the_rest(tmp_path: Path, capsys) -> None:
     responses = tmp_path / "answers.jsonl"
     good = {

@@ -148,3 +148,33 @@ def _markdown(folder: Path) -> Path:
     path = folder / "answer.md"
     path.write_text(_hostile_answer().replace("\x00", ""))
     return path
+
+
+def test_an_undecodable_replayed_answer_fails_and_keeps_its_reason(
+    tmp_path: Path,
+) -> None:
+    answers = tmp_path / "answers.jsonl"
+    answers.write_bytes(
+        b'{"task_id": "payment-system", "model": "m", "response": "x \xff"}\n'
+    )
+    out = tmp_path / "run"
+    args = ["run", "--model", f"replay:{answers}", "--task", "payment-system"]
+    assert main([*args, "--out", str(out), "--no-cache"]) == 0
+    reason = (
+        "line 1 of the answers file is not valid UTF-8; the answer's bytes cannot "
+        "be read as text"
+    )
+    expected = {
+        "payment-system": {
+            "syntax.parse": [f"no Terraform found: {reason}"],
+            "format.response": [reason],
+        }
+    }
+    assert _failed(out) == expected
+    (line,) = (out / "responses.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["defect"] == reason
+    again = tmp_path / "again"
+    args = ["grade", "--responses", str(out / "responses.jsonl")]
+    assert main([*args, "--out", str(again)]) == 0
+    assert _failed(again) == expected

@@ -18,6 +18,7 @@ class Response:
     latency_s: float | None = None
     error: str | None = None
     retries: int = 0
+    defect: str | None = None  # why the text, though recorded, is not fit to grade
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

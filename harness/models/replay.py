@@ -51,7 +51,7 @@ def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
             latency_s=data.get("latency_s")
             if isinstance(data.get("latency_s"), (int, float))
             else None,
-            defect=unreadable(line) if line in not_utf8 else None,
+            defect=unreadable(line) if line in not_utf8 else _defect(data),
         )
     if count == 0:
         problems.append(f"{path}: no answers to grade")
@@ -59,6 +59,12 @@ def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
 
 # providers name a stop at the token limit differently
 _LENGTH_REASONS = {"max_tokens": "length", "MAX_TOKENS": "length"}
+
+
+def _defect(data: dict[str, Any]) -> str | None:
+    # a run's responses.jsonl keeps the reason an answer was screened out
+    defect = data.get("defect")
+    return defect if isinstance(defect, str) and defect else None
 
 
 def _problem(data: dict[str, Any]) -> str | None:
@@ -100,7 +106,11 @@ class ReplayResponder:
             return Response(
                 None, error=f"{self.path} has no answer for {task.id} sample {sample}"
             )
-        return Response(recorded.response, finish_reason=recorded.finish_reason)
+        return Response(
+            recorded.response,
+            finish_reason=recorded.finish_reason,
+            defect=recorded.defect,
+        )
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "replay", "path": str(self.path)}
