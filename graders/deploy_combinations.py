@@ -20,7 +20,16 @@ from graders.deploy_limits import (
 from graders.deploy_values import refusal, targets, values_of
 from graders.evaluation import as_bool, as_number, referenced
 from harness.config.configuration import Configuration
-from harness.config.expr import UNKNOWN, ObjectExpr, Scope, evaluate, object_key
+from harness.config.expr import (
+    UNKNOWN,
+    Call,
+    Expr,
+    ObjectExpr,
+    Scope,
+    Traversal,
+    evaluate,
+    object_key,
+)
 from harness.config.model import Block, Declared
 
 Where = list[tuple[str, Scope]]
@@ -292,11 +301,9 @@ def _reserved_variables(
 ) -> Iterator[Finding]:
     for block, _ in targets(obj, "environment.variables"):
         expr = block.get("variables")
-        keys = (
-            {object_key(k) for k, _ in expr.items}
-            if isinstance(expr, ObjectExpr)
-            else set()
-        )
+        if expr is None:
+            continue
+        keys = {k for _, scope in where for k in _keys(expr, scope, config, 0)}
         for key in sorted(k for k in keys if k in LAMBDA_RESERVED_KEYS):
             yield refusal(
                 obj,
@@ -304,6 +311,30 @@ def _reserved_variables(
                 f"Remove {key}; the runtime sets it.",
                 LAMBDA_RESERVED_SOURCE,
             )
+
+
+def _keys(expr: Expr, scope: Scope, config: Configuration, depth: int) -> set[str]:
+    """The keys a map expression certainly has, through merge() and locals."""
+    value = evaluate(expr, scope)
+    if isinstance(value, dict):
+        return set(value)
+    if depth > 8:
+        return set()
+    if isinstance(expr, ObjectExpr):
+        return {key for key in (object_key(k) for k, _ in expr.items) if key}
+    if isinstance(expr, Call) and expr.name == "merge":
+        return {k for arg in expr.args for k in _keys(arg, scope, config, depth + 1)}
+    local = _local(expr, config)
+    return _keys(local, scope, config, depth + 1) if local is not None else set()
+
+
+def _local(expr: Expr, config: Configuration) -> Expr | None:
+    if not isinstance(expr, Traversal) or expr.root != "local":
+        return None
+    if len(expr.steps) != 1 or expr.steps[0].kind != "attr":
+        return None
+    obj = config.objects.get(f"local.{expr.steps[0].name}")
+    return obj.expr if obj is not None else None
 
 
 _ASG = "Amazon EC2 Auto Scaling API Reference, CreateAutoScalingGroup"

@@ -698,3 +698,35 @@ def test_evaluator_functions(expression: str, value: object) -> None:
     parsed = parse_file("main.tf", f"locals {{\n  x = {expression}\n}}\n")
     expr = parsed.blocks[0].attributes["x"].expr
     assert evaluate(expr) == value
+
+
+def test_reserved_lambda_variables_through_merge_and_locals() -> None:
+    text = """
+variable "extra" {
+  type    = map(string)
+  default = { AWS_LAMBDA_FUNCTION_NAME = "x" }
+}
+locals {
+  common = { AWS_REGION = var.region, STAGE = var.stage }
+}
+resource "aws_lambda_function" "merged" {
+  environment {
+    variables = merge(local.common, { TABLE = aws_dynamodb_table.t.name })
+  }
+}
+resource "aws_lambda_function" "from_variable" {
+  environment {
+    variables = merge(var.extra, { TABLE = "t" })
+  }
+}
+resource "aws_lambda_function" "allowed" {
+  environment {
+    variables = merge(local.unknown, { REGION = var.region, TABLE = "t" })
+  }
+}
+"""
+    assert messages(text) == [
+        "environment variable AWS_LAMBDA_FUNCTION_NAME is reserved by the Lambda "
+        "runtime",
+        "environment variable AWS_REGION is reserved by the Lambda runtime",
+    ]
