@@ -156,6 +156,17 @@ def _outside(
                 ),
             )
             continue
+        if item.network.version != 4:
+            yield (
+                key,
+                refusal(
+                    item.subnet,
+                    f"cidr_block {item.network}{label} is an IPv6 block",
+                    "Give cidr_block an IPv4 block; IPv6 goes in ipv6_cidr_block.",
+                    _SUBNET_SOURCE,
+                ),
+            )
+            continue
         if not 16 <= item.network.prefixlen <= 28:
             yield (
                 key,

@@ -61,9 +61,22 @@ def as_number(raw: Any) -> Any:
 def environment_variable(config: Configuration) -> str | None:
     """The variable that selects the environment, when there is one."""
     for name in ENVIRONMENT_VARIABLES:
-        if f"var.{name}" in config.objects:
+        obj = config.objects.get(f"var.{name}")
+        if obj is not None and _holds_a_name(obj):
             return name
     return None
+
+
+def _holds_a_name(variable: Declared) -> bool:
+    # a map or list called "env" holds settings, not the environment's name
+    if variable.block is None:
+        return True
+    kind = variable.block.get("type")
+    if kind is not None and kind.text.strip() not in ("string", "any"):
+        return False
+    default = variable.block.get("default")
+    value = evaluate(default) if default is not None else None
+    return value is None or value is UNKNOWN or isinstance(value, str)
 
 
 def environment_scope(config: Configuration, environment: str) -> Scope:

@@ -692,6 +692,15 @@ def test_no_aws_resources_cannot_be_judged() -> None:
         ('replace("Pay Ments", "/[^a-z]/", "")', "ayents"),
         ('coalesce("", "x")', "x"),
         ("range(3)", [0, 1, 2]),
+        ('split(",", 7)', ["7"]),
+        ('join("-", ["a", 1, true])', "a-1-true"),
+        ('upper(12)', "12"),
+        # calls Terraform refuses leave the value unknown, never raise
+        ("element([], 1)", UNKNOWN),
+        ('lookup("prod", "BUCKET", "x")', UNKNOWN),
+        ('split(",", ["a"])', UNKNOWN),
+        ("1 / 0", UNKNOWN),
+        ('"prod"[0]', UNKNOWN),
     ],
 )
 def test_evaluator_functions(expression: str, value: object) -> None:
@@ -730,3 +739,28 @@ resource "aws_lambda_function" "allowed" {
         "runtime",
         "environment variable AWS_REGION is reserved by the Lambda runtime",
     ]
+
+
+def test_a_map_named_env_is_not_the_environment_name() -> None:
+    text = """
+variable "env" {
+  default = { BUCKET = "My_Bucket" }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = lookup(var.env, "BUCKET", "x")
+}
+"""
+    assert messages(text, ("dev", "prod")) == [
+        "bucket \"My_Bucket\" has characters AWS refuses: 'B' 'M' '_'",
+    ]
+
+
+def test_an_ipv6_block_in_a_subnet_cidr_is_refused() -> None:
+    text = """
+resource "aws_vpc" "m" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "v6" {
+  vpc_id     = aws_vpc.m.id
+  cidr_block = cidrsubnet("fd00::/56", 8, 1)
+}
+"""
+    assert messages(text) == ["cidr_block fd00:0:0:1::/64 is an IPv6 block"]

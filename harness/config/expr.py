@@ -333,7 +333,8 @@ def _eval_call(expr: Call, scope: Scope) -> Any:
         return UNKNOWN
     try:
         return function(*args)
-    except (TypeError, ValueError, KeyError, IndexError, re.error):
+    except _REFUSED:
+        # Terraform would refuse the call too; the value is left unknown
         return UNKNOWN
 
 
@@ -350,8 +351,20 @@ def _eval_operation(expr: Operation, scope: Scope) -> Any:
         return UNKNOWN
     try:
         return _OPERATORS[expr.operator](*values)
-    except (KeyError, TypeError, ZeroDivisionError):
+    except _REFUSED:
         return UNKNOWN
+
+
+_REFUSED = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ZeroDivisionError,
+    OverflowError,
+    re.error,
+)
 
 
 class _BoundScope(Scope):
@@ -413,7 +426,7 @@ def _eval_access(expr: Access, scope: Scope) -> Any:
 def apply_steps(value: Any, steps: tuple[Step, ...], scope: Scope) -> Any:
     """Follow attribute and index steps into a known value."""
     for step in steps:
-        if value is UNKNOWN or step.kind == "splat":
+        if value is UNKNOWN or step.kind == "splat" or isinstance(value, str):
             return UNKNOWN
         key: Any = step.name
         if step.kind == "index" and step.key is not None:
@@ -445,25 +458,25 @@ _OPERATORS: dict[str, Any] = {
 _FUNCTIONS: dict[str, Any] = {
     "jsonencode": lambda v: json.dumps(v, separators=(",", ":")),
     "jsondecode": json.loads,
-    "lower": str.lower,
-    "upper": str.upper,
+    "lower": lambda s: _text(s).lower(),
+    "upper": lambda s: _text(s).upper(),
     "format": lambda f, *a: _format(f, *a),
     "cidrsubnet": lambda p, bits, num: _cidrsubnet(p, bits, num),
-    "substr": lambda s, start, n: s[int(start) :][: None if n < 0 else int(n)],
-    "replace": lambda s, old, new: _replace(s, old, new),
-    "trimspace": str.strip,
-    "title": str.title,
-    "split": lambda sep, s: s.split(sep),
+    "substr": lambda s, start, n: _text(s)[int(start) :][: None if n < 0 else int(n)],
+    "replace": lambda s, old, new: _replace(_text(s), _text(old), _text(new)),
+    "trimspace": lambda s: _text(s).strip(),
+    "title": lambda s: _text(s).title(),
+    "split": lambda sep, s: _text(s).split(_text(sep)),
     "coalesce": lambda *a: [v for v in a if v not in (None, "")][0],
     "range": lambda *a: list(range(*(int(v) for v in a))),
     "merge": lambda *maps: {k: v for m in maps for k, v in m.items()},
     "lookup": lambda m, k, *d: m.get(k, *d) if d else m[k],
-    "tostring": str,
+    "tostring": lambda v: _text(v),
     "tonumber": float,
     "tolist": list,
     "toset": lambda v: sorted(set(v)),
     "concat": lambda *ls: [i for lst in ls for i in lst],
-    "join": lambda sep, lst: sep.join(lst),
+    "join": lambda sep, lst: _text(sep).join(_text(v) for v in lst),
     "max": max,
     "min": min,
     "length": len,
@@ -473,6 +486,13 @@ _FUNCTIONS: dict[str, Any] = {
     "element": lambda lst, i: lst[i % len(lst)],
     "try": lambda *a: a[0],
 }
+
+def _text(value: Any) -> str:
+    """A primitive as Terraform converts it to a string; others are refused."""
+    if isinstance(value, (str, bool, int, float)):
+        return _as_template_text(value)
+    raise TypeError(f"{type(value).__name__} is not a string")
+
 
 def _format(spec: str, *args: Any) -> str:
     # Terraform's %v prints any value; the other verbs match Python's
