@@ -304,6 +304,12 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument(
         "--junit", type=Path, metavar="FILE", help="also write JUnit XML for CI systems"
     )
+    compare.add_argument(
+        "--all",
+        action="store_true",
+        help="show every model and failure mode, not only those where an answer "
+        "changed",
+    )
     compare.set_defaults(handler=cmd_compare)
 
 
@@ -408,7 +414,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "none of the models has an answer for the chosen tasks; "
             "check --task and the replay file's task_id values"
         )
-    store = RunStore(args.out or new_run_dir(suite.name))
+    # the same command with the same --out resumes a run that was stopped
+    store = RunStore(args.out or new_run_dir(suite.name), resume=bool(args.out))
     counts = Counts(total=total)
     with RunProgress(errors, counts) as tick:
         outcome = run_benchmark(tasks, responders, settings, store, tick, counts)
@@ -463,12 +470,19 @@ def _validate(settings: Settings, base_url: str | None) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    if args.responses.is_dir() and (args.responses / "responses.jsonl").is_file():
+    name = args.responses.stem
+    if args.responses.is_dir():
+        name = f"{args.responses.name}-regraded"
         args.responses = args.responses / "responses.jsonl"  # re-grade a run
+        if not args.responses.is_file():
+            raise UserError(
+                f"{args.responses.parent} holds no responses.jsonl; pass a run "
+                "folder or a JSONL file of answers"
+            )
     if not args.responses.is_file():
         raise UserError(f"{args.responses} is not a file; pass a JSONL file of answers")
     _configure_cache(args)
-    store = RunStore(args.out or new_run_dir(args.responses.stem))
+    store = RunStore(args.out or new_run_dir(name))
     counts = Counts()
     with RunProgress(errors, counts, asking=False) as tick:
         outcome = grade_responses(
@@ -623,7 +637,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"cannot write --junit {args.junit}: {error.strerror}"
             ) from None
     if args.format == "md":
-        console.print(to_markdown(result), markup=False, highlight=False)
+        console.print(to_markdown(result, args.all), markup=False, highlight=False)
     elif args.format == "json":
         console.print_json(
             json.dumps(
@@ -631,18 +645,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
                     "summary": result.summary(),
                     "only_a": result.only_a,
                     "only_b": result.only_b,
+                    "prompt_changes": result.prompt_changes,
                     "regressions": [[m.model, m.mode] for m in result.regressions],
                     "modes": [{**vars(m), "change": m.change} for m in result.modes],
                 }
             )
         )
     else:
-        console.print(_comparison_table(result))
+        console.print(_comparison_table(result, args.all))
+        for note in result.notes(args.all):
+            console.print(escape(note), highlight=False)
         console.print(escape(result.summary()), highlight=False)
     return EXIT_PROBLEMS if result.regressions else EXIT_OK
 
 
-def _comparison_table(result: Any) -> Table:
+def _comparison_table(result: Any, everything: bool) -> Table:
+    from harness.compare import p_text
+
     table = Table(title=f"{escape(result.run_a.name)} → {escape(result.run_b.name)}")
     for column in (
         "model",
@@ -658,7 +677,7 @@ def _comparison_table(result: Any) -> Table:
         table.add_column(
             column, justify="left" if column in ("model", "failure mode") else "right"
         )
-    for m in result.modes:
+    for m in result.shown(everything):
         change = "n/a" if m.change is None else f"{m.change:+.1%}"
         name = f"[red]{m.mode} (regression)[/]" if m.regression else m.mode
         table.add_row(
@@ -670,7 +689,7 @@ def _comparison_table(result: Any) -> Table:
             change,
             str(m.worse),
             str(m.better),
-            f"{m.p_value:.3g}",
+            p_text(m.p_value),
         )
     return table
 

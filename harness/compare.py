@@ -49,10 +49,25 @@ class Comparison:
     modes: list[ModeChange] = field(default_factory=list)
     only_a: int = 0
     only_b: int = 0
+    prompt_changes: list[str] = field(default_factory=list)
 
     @property
     def regressions(self) -> list[ModeChange]:
         return [m for m in self.modes if m.regression]
+
+    def shown(self, everything: bool) -> list[ModeChange]:
+        """The rows to print: those where some answer changed, or all of them."""
+        return [m for m in self.modes if everything or m.worse or m.better]
+
+    def notes(self, everything: bool) -> list[str]:
+        hidden = len(self.modes) - len(self.shown(everything))
+        notes = [f"prompt changed for {change}" for change in self.prompt_changes]
+        if hidden:
+            notes.append(
+                f"{hidden} model and failure-mode rows where no answer changed are "
+                "not shown (--all shows them)"
+            )
+        return notes
 
     def summary(self) -> str:
         found = (
@@ -88,8 +103,9 @@ def _manifest(run: Path) -> dict[str, Any]:
         raise UserError(f"{run} has no readable manifest.json") from None
 
 
-def check_comparable(run_a: Path, run_b: Path) -> None:
-    """Refuse runs graded by different grader versions or on different tasks."""
+def check_comparable(run_a: Path, run_b: Path) -> list[str]:
+    """Refuse runs graded by different grader versions or against different
+    task constraints; return the tasks whose prompt changed between them."""
     a, b = _manifest(run_a), _manifest(run_b)
     graders_a, graders_b = a.get("graders", {}), b.get("graders", {})
     changed = sorted(
@@ -104,17 +120,23 @@ def check_comparable(run_a: Path, run_b: Path) -> None:
             "(iacbench grade --responses RUN)"
         )
     tasks_a, tasks_b = a.get("tasks") or {}, b.get("tasks") or {}
-    differing = sorted(
-        t for t in set(tasks_a) & set(tasks_b) if tasks_a[t] != tasks_b[t]
-    )
-    if differing:
-        shown = ", ".join(
-            f"{t} ({_version(tasks_a[t])} vs {_version(tasks_b[t])})" for t in differing
-        )
+    shared = sorted(set(tasks_a) & set(tasks_b))
+    regraded = [
+        t
+        for t in shared
+        if tasks_a[t].get("grading", "") != tasks_b[t].get("grading", "")
+        and tasks_a[t].get("grading") and tasks_b[t].get("grading")
+    ]
+    if regraded:
         raise UserError(
-            f"the runs used different versions of {shown}; compare runs "
-            "of the same tasks"
+            f"the runs graded {', '.join(regraded)} against different constraints "
+            "or requirements (task.json); compare runs graded against the same ones"
         )
+    return [
+        f"{t}: {_version(tasks_a[t])} → {_version(tasks_b[t])}"
+        for t in shared
+        if tasks_a[t].get("fingerprint") != tasks_b[t].get("fingerprint")
+    ]
 
 
 def _version(task: dict[str, Any]) -> str:
@@ -124,7 +146,7 @@ def _version(task: dict[str, Any]) -> str:
 def compare(
     run_a: Path, run_b: Path, alpha: float = 0.05, max_drop: float | None = None
 ) -> Comparison:
-    check_comparable(run_a, run_b)
+    prompt_changes = check_comparable(run_a, run_b)
     a, b = load_verdicts(run_a), load_verdicts(run_b)
     answers_a = {(m, k) for (m, _), per in a.items() for k in per}
     answers_b = {(m, k) for (m, _), per in b.items() for k in per}
@@ -138,6 +160,7 @@ def compare(
         run_b,
         only_a=len(answers_a - answers_b),
         only_b=len(answers_b - answers_a),
+        prompt_changes=prompt_changes,
     )
     for model, mode in sorted(set(a) | set(b)):
         result.modes.append(
@@ -195,24 +218,30 @@ def _md(text: str) -> str:
     )
 
 
-def to_markdown(result: Comparison) -> str:
+def to_markdown(result: Comparison, everything: bool = False) -> str:
     lines = [
-        f"**iacbench compare** `{result.run_a.name}` → `{result.run_b.name}`: "
-        f"{result.summary()}",
+        f"**iacbench compare** `{_md(result.run_a.name)}` → "
+        f"`{_md(result.run_b.name)}`: {result.summary()}",
+        "",
+        *(f"- {_md(note)}" for note in result.notes(everything)),
         "",
         "| model | failure mode | pairs | before | after | change | worse | better "
         "| p |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for m in result.modes:
+    for m in result.shown(everything):
         change = "n/a" if m.change is None else f"{m.change:+.1%}"
         flag = " ⚠️ regression" if m.regression else ""
         lines.append(
             f"| {_md(m.model)} | {m.mode}{flag} | {m.pairs} | "
             f"{_rate(m.rate_a)} | {_rate(m.rate_b)} | {change} | {m.worse} | "
-            f"{m.better} | {m.p_value:.3g} |"
+            f"{m.better} | {p_text(m.p_value)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def p_text(value: float) -> str:
+    return "<0.000001" if value == 0 else f"{value:.3g}"
 
 
 def to_junit(result: Comparison) -> bytes:

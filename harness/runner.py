@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -111,7 +112,11 @@ def run_benchmark(
             vars(settings),
             {
                 "tasks": {
-                    t.id: {"version": t.version, "fingerprint": t.fingerprint}
+                    t.id: {
+                        "version": t.version,
+                        "fingerprint": t.fingerprint,
+                        "grading": t.grading,
+                    }
                     for t in tasks
                 },
                 "models": [r.describe() for r in responders],
@@ -119,6 +124,8 @@ def run_benchmark(
         ),
     )
     outcome = Outcome(store.directory, {}, counts=counts or Counts())
+    store.begin("responses.jsonl")
+    store.begin("grades.jsonl")
     jobs = ask(tasks, responders, settings, store, outcome, tick)
     return _grade(jobs, settings.workers, store, outcome, tick)
 
@@ -313,14 +320,43 @@ def grade_responses(
     tick: Tick | None = None,
     counts: Counts | None = None,
 ) -> Outcome:
-    """Grade answers recorded elsewhere; unknown tasks get inferred constraints."""
+    """Grade answers recorded elsewhere; unknown tasks get inferred constraints.
+
+    Answers from a run folder keep that run's tasks and models in the manifest,
+    each task with the fingerprint of what it is graded against now.
+    """
     store.write_json(
         "manifest.json",
-        _manifest("grade", {"responses": str(path), "workers": workers}, {}),
+        _manifest(
+            "grade",
+            {"responses": str(path), "workers": workers},
+            _provenance(path.parent / "manifest.json", tasks),
+        ),
     )
     outcome = Outcome(store.directory, {}, counts=counts or Counts())
+    store.begin("responses.jsonl")
+    store.begin("grades.jsonl")
     jobs = _recorded_jobs(path, tasks, store, outcome)
     return _grade(jobs, workers, store, outcome, tick)
+
+
+def _provenance(source: Path, tasks: dict[str, Task]) -> dict[str, Any]:
+    try:
+        earlier = json.loads(source.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(earlier, dict) or not isinstance(earlier.get("tasks"), dict):
+        return {}
+    kept: dict[str, Any] = {}
+    for task_id, entry in earlier["tasks"].items():
+        if not isinstance(entry, dict):
+            continue
+        entry = {k: v for k, v in entry.items() if k != "grading"}
+        if task_id in tasks:
+            entry["grading"] = tasks[task_id].grading
+        kept[task_id] = entry
+    models = earlier.get("models")
+    return {"tasks": kept, **({"models": models} if isinstance(models, list) else {})}
 
 
 def _recorded_jobs(

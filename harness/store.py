@@ -8,6 +8,7 @@ grading the same answers twice gives byte-identical grades and leaderboards.
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import re
 import time
@@ -19,6 +20,7 @@ from harness.errors import UserError
 from harness.records import write_line
 
 RESULTS_DIR = Path("results")
+log = logging.getLogger(__name__)
 
 
 def new_run_dir(name: str, root: Path = RESULTS_DIR) -> Path:
@@ -43,15 +45,39 @@ def versions() -> dict[str, str]:
     return found
 
 
-class RunStore:
-    """Writes one run folder; refuses to write into an existing run."""
+def _set_aside(directory: Path) -> Path:
+    number = 1
+    while (directory / f"interrupted-{number}").exists():
+        number += 1
+    aside = directory / f"interrupted-{number}"
+    aside.mkdir()
+    for item in directory.iterdir():
+        if item.is_file():
+            item.rename(aside / item.name)
+    log.warning(
+        "%s held a run that had not finished; its files are now in %s",
+        directory,
+        aside,
+    )
+    return aside
 
-    def __init__(self, directory: Path) -> None:
+
+class RunStore:
+    """Writes one run folder; refuses to write into an existing run.
+
+    With ``resume``, a run that stopped before its leaderboard was written is
+    started again in its folder; its files are first moved, whole, into
+    ``interrupted-N/`` inside it, so nothing it wrote is lost.
+    """
+
+    def __init__(self, directory: Path, resume: bool = False) -> None:
         if (directory / "manifest.json").exists():
-            raise UserError(
-                f"{directory} already holds a run; choose another --out "
-                "or remove that folder"
-            )
+            if not resume or (directory / "leaderboard.json").exists():
+                raise UserError(
+                    f"{directory} already holds a run; choose another --out "
+                    "or remove that folder"
+                )
+            _set_aside(directory)
         try:
             directory.mkdir(parents=True, exist_ok=True)
             probe = directory / ".write-test"
@@ -67,6 +93,11 @@ class RunStore:
 
     def path(self, name: str) -> Path:
         return self.directory / name
+
+    def begin(self, name: str) -> None:
+        """Create the JSONL file ``name`` now, so it exists even if it stays empty."""
+        if name not in self._handles:
+            self._handles[name] = self.path(name).open("wb")
 
     def append(self, name: str, record: dict[str, Any]) -> None:
         handle = self._handles.get(name)

@@ -52,6 +52,13 @@ class Task:
         text = json.dumps([self.version, self.system, self.prompt], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
+    @property
+    def grading(self) -> str:
+        """A short hash of what the answers are graded against: the constraints
+        and requirements. A prompt edit leaves it alone."""
+        text = json.dumps(self.constraints.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
 
 def prompts_dir() -> Path:
     """Where task folders live: ``$IACBENCH_PROMPTS`` or the project's ``prompts``."""

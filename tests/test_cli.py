@@ -167,3 +167,7 @@ def test_regrading_a_run_is_byte_identical(tmp_path: Path) -> None:
     )
     for name in ("grades.jsonl", "leaderboard.json", "leaderboard.md"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
+    manifests = [json.loads((r / "manifest.json").read_text()) for r in (first, again)]
+    # the re-graded run keeps where its answers came from
+    assert manifests[1]["tasks"] == manifests[0]["tasks"]
+    assert manifests[1]["models"] == manifests[0]["models"]

@@ -136,3 +136,58 @@ def test_different_grader_versions_are_refused(
 
 def test_missing_run_is_bad_input(baseline: Path, tmp_path: Path) -> None:
     assert main(["compare", str(baseline), str(tmp_path / "nowhere")]) == 2
+
+
+def _prompts_copy(tmp_path: Path, edit) -> Path:
+    from harness.tasks import prompts_dir
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(prompts_dir() / "payment-system", prompts / "payment-system")
+    edit(prompts / "payment-system")
+    return prompts
+
+
+def _run(out: Path, prompts: Path | None, monkeypatch) -> int:
+    if prompts is not None:
+        monkeypatch.setenv("IACBENCH_PROMPTS", str(prompts))
+    args = ["run", "--task", "payment-system", "--model", "reference:ideal"]
+    return main([*args, "--model", "reference:backup.dr", "--out", str(out)])
+
+
+def test_a_prompt_change_is_compared_and_named(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    def edit(task: Path) -> None:
+        prompt = task / "prompt.md"
+        prompt.write_text(prompt.read_text() + "\nKeep the answer short.\n")
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    assert _run(before, None, monkeypatch) == 0
+    assert _run(after, _prompts_copy(tmp_path, edit), monkeypatch) == 0
+    capsys.readouterr()
+    assert main(["compare", str(before), str(after), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "- prompt changed for payment-system: version 1, prompt " in out
+    # nothing changed answer by answer, so no row is shown unless asked
+    assert "46 model and failure-mode rows where no answer changed" in out
+    assert "| reference:ideal |" not in out
+    assert main(["compare", str(before), str(after), "--all", "--format", "md"]) == 0
+    assert capsys.readouterr().out.count("| reference:ideal |") == 23
+
+
+def test_changed_constraints_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    def edit(task: Path) -> None:
+        spec = json.loads((task / "task.json").read_text())
+        spec["constraints"]["caching"] = True
+        (task / "task.json").write_text(json.dumps(spec))
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    assert _run(before, None, monkeypatch) == 0
+    assert _run(after, _prompts_copy(tmp_path, edit), monkeypatch) == 0
+    capsys.readouterr()
+    assert main(["compare", str(before), str(after)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "the runs graded payment-system against different constraints or "
+        "requirements (task.json)" in err
+    )

@@ -66,8 +66,9 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
         process.wait()
         finished = {_key(r) for r in server.answered}
         assert 3 <= len(finished) < SAMPLES
+        # the same command again, into the same folder
         resumed = subprocess.run(
-            _command(server, tmp_path / "resumed"),
+            _command(server, tmp_path / "killed"),
             env=env,
             capture_output=True,
             timeout=120,
@@ -89,10 +90,12 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
             check=True,
         )
     grades = [
-        (tmp_path / name / "grades.jsonl").read_text() for name in ("resumed", "clean")
+        (tmp_path / name / "grades.jsonl").read_text() for name in ("killed", "clean")
     ]
     assert grades[0] == grades[1]
-    killed = tmp_path / "killed" / "responses.jsonl"
+    # what the killed run wrote is kept beside the resumed run's files
+    killed = tmp_path / "killed" / "interrupted-1" / "responses.jsonl"
+    assert (killed.parent / "manifest.json").is_file()
     if killed.exists():  # whole lines, but for one the kill may have torn
         for line in killed.read_text().splitlines()[:-1]:
             json.loads(line)
