@@ -162,7 +162,8 @@ def ask(
     ready: dict[int, Response] = {}
     written = 0
     workers = max(1, settings.concurrency * len(responders))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         futures = {
             pool.submit(_call, limits[r.name], counts, r, t, n): i
             for i, (t, r, n) in enumerate(requests)
@@ -175,6 +176,10 @@ def ask(
                 if tick:
                     tick(counts)
                 written += 1
+    finally:
+        # on Ctrl-C no request that has not started is sent; those in flight
+        # finish and are cached
+        pool.shutdown(wait=True, cancel_futures=True)
     return recorder.jobs
 
 

@@ -99,3 +99,26 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
     if killed.exists():  # whole lines, but for one the kill may have torn
         for line in killed.read_text().splitlines()[:-1]:
             json.loads(line)
+
+
+def test_ctrl_c_sends_no_request_that_had_not_started(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-local",
+        "IACBENCH_CACHE": str(tmp_path / "cache"),
+    }
+    with LocalServer(list(all_tasks().values()), delay=0.3) as server:
+        process = subprocess.Popen(
+            _command(server, tmp_path / "stopped"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while len(server.answered) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 130
+        time.sleep(0.5)  # a request sent after the stop would arrive by now
+        # one call at a time: the two answered and at most the one in flight
+        assert 2 <= len(server.requests) <= 3
