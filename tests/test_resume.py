@@ -41,27 +41,39 @@ def _command(server: LocalServer, out: Path) -> list[str]:
     ]
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-local",
+        "IACBENCH_CACHE": str(tmp_path / "cache"),
+    }
+
+
+def _start_and_wait(
+    server: LocalServer, out: Path, env: dict[str, str], answers: int
+) -> subprocess.Popen:
+    """A run in a process of its own, once ``answers`` answers have been sent."""
+    process = subprocess.Popen(
+        _command(server, out),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(server.answered) < answers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 def _key(request: dict) -> tuple[str, int]:
     return request["model"], request["seed"]
 
 
 def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "OPENAI_API_KEY": "sk-local",
-        "IACBENCH_CACHE": str(tmp_path / "cache"),
-    }
+    env = _env(tmp_path)
     tasks = list(all_tasks().values())
     with LocalServer(tasks, delay=0.3) as server:
-        process = subprocess.Popen(
-            _command(server, tmp_path / "killed"),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while len(server.answered) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        process = _start_and_wait(server, tmp_path / "killed", env, 3)
         process.send_signal(signal.SIGKILL)
         process.wait()
         finished = {_key(r) for r in server.answered}
@@ -102,21 +114,8 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_sends_no_request_that_had_not_started(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "OPENAI_API_KEY": "sk-local",
-        "IACBENCH_CACHE": str(tmp_path / "cache"),
-    }
     with LocalServer(list(all_tasks().values()), delay=0.3) as server:
-        process = subprocess.Popen(
-            _command(server, tmp_path / "stopped"),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while len(server.answered) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        process = _start_and_wait(server, tmp_path / "stopped", _env(tmp_path), 2)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 130
         time.sleep(0.5)  # a request sent after the stop would arrive by now
