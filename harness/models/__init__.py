@@ -8,7 +8,7 @@ from harness.errors import UserError
 from harness.models.base import Responder, Response
 from harness.models.openai_chat import OpenAIResponder, Policy
 from harness.models.reference import ReferenceResponder, variants
-from harness.models.replay import ReplayResponder
+from harness.models.replay import replay_responders
 from harness.tasks import Task
 
 __all__ = ["Responder", "Response", "make_responders"]
@@ -36,7 +36,7 @@ def make_responders(
         elif kind == "openai":
             responders.append(_openai(argument, settings))
         elif kind == "replay":
-            responders.append(ReplayResponder(argument))
+            responders.extend(replay_responders(argument))
         else:
             raise UserError(
                 f"model spec {spec!r} should start with one of "

@@ -85,17 +85,16 @@ def _problem(data: dict[str, Any]) -> str | None:
 
 
 class ReplayResponder:
-    def __init__(self, path: str) -> None:
+    """One model's answers from a responses file: ``replay:FILE`` when the file
+    holds one model, ``replay:FILE#MODEL`` for one of several."""
+
+    def __init__(
+        self, path: str, model: str, answers: dict[tuple[str, int], Recorded], name: str
+    ) -> None:
         self.path = Path(path)
-        self.name = f"replay:{path}"
-        if not self.path.is_file():
-            raise UserError(f"replay file {path} does not exist")
-        problems: list[str] = []
-        self.answers = {
-            (r.task_id, r.sample): r for r in read_recorded(self.path, problems)
-        }
-        if problems:
-            raise UserError(problems[0])
+        self.model = model
+        self.answers = answers
+        self.name = name
 
     def covers(self, task: Task) -> bool:
         return any(key[0] == task.id for key in self.answers)
@@ -113,4 +112,31 @@ class ReplayResponder:
         )
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "replay", "path": str(self.path)}
+        return {"kind": "replay", "path": str(self.path), "model": self.model}
+
+
+def replay_responders(argument: str) -> list[ReplayResponder]:
+    """A responder per model the file holds, or the one ``#MODEL`` names."""
+    path, _, wanted = argument.partition("#")
+    if not Path(path).is_file():
+        raise UserError(f"replay file {path} does not exist")
+    problems: list[str] = []
+    by_model: dict[str, dict[tuple[str, int], Recorded]] = {}
+    for r in read_recorded(Path(path), problems):
+        by_model.setdefault(r.model, {})[(r.task_id, r.sample)] = r
+    if problems:
+        raise UserError(problems[0])
+    if wanted:
+        if wanted not in by_model:
+            raise UserError(
+                f"{path} has no answers by {wanted!r}; it has "
+                f"{', '.join(sorted(by_model))}"
+            )
+        return [ReplayResponder(path, wanted, by_model[wanted], f"replay:{argument}")]
+    if len(by_model) == 1:
+        ((model, answers),) = by_model.items()
+        return [ReplayResponder(path, model, answers, f"replay:{path}")]
+    return [
+        ReplayResponder(path, model, answers, f"replay:{path}#{model}")
+        for model, answers in sorted(by_model.items())
+    ]
