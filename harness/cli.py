@@ -40,6 +40,15 @@ errors = Console(stderr=True)
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    given = sys.argv[1:] if argv is None else argv
+    if any(a == "--api-key" or a.startswith("--api-key=") for a in given):
+        errors.print(
+            "[bold red]error:[/] there is no --api-key option: the key is read from "
+            "$OPENAI_API_KEY or from the file --api-key-file names, never from the "
+            "command line, where shell history and process lists keep it",
+            highlight=False,
+        )
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -118,3 +118,11 @@ def test_an_unreadable_key_file_is_a_usage_error_naming_it(
     err = " ".join(capsys.readouterr().err.split())
     assert f"cannot read the API key file {missing}: No such file or directory" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_a_key_on_the_command_line_is_refused_without_echoing_it(capsys) -> None:
+    for args in (["--api-key", "sk-SECRET123"], ["--api-key=sk-SECRET123"]):
+        assert main(["run", "--model", "openai:m", *args]) == 2
+        err = capsys.readouterr().err
+        assert "there is no --api-key option" in err
+        assert "SECRET123" not in err
