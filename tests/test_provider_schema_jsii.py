@@ -161,6 +161,29 @@ def test_build_refuses_an_assembly_of_two_provider_versions() -> None:
         build(other)
 
 
+def _unversioned() -> dict[str, Any]:
+    # older assemblies link the unversioned pages: docs/providers/aws/r/NAME
+    text = json.dumps(ASSEMBLY)
+    old = "https://www.terraform.io/docs/providers/aws"
+    for kind, short in (("resources", "r"), ("data-sources", "d")):
+        text = text.replace(f"{PAGE}/{kind}/", f"{old}/{short}/")
+    return json.loads(text)
+
+
+def test_an_assembly_whose_links_carry_no_version_is_given_one() -> None:
+    with pytest.raises(ValueError, match="name it with --version"):
+        build(_unversioned())
+    assert build(_unversioned(), "4.63.0") == {**EXPECTED, "version": "4.63.0"}
+
+
+def test_a_block_inside_itself_is_not_followed() -> None:
+    looped = json.loads(json.dumps(ASSEMBLY))
+    rule = looped["types"][f"{WIDGET}.WidgetRule"]
+    rule["properties"].append(_block("rule", "rule", _many(f"{WIDGET}.WidgetRule")))
+    built = build(looped)["resources"]["aws_widget"]["b"]["rule"][3]
+    assert built["b"] == {"rule": ["", 0, 0, {"a": {}, "u": 1}]}
+
+
 @pytest.mark.parametrize(
     ("camel", "name"),
     [

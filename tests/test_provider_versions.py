@@ -53,7 +53,9 @@ def test_version_refuses_a_constraint() -> None:
         ("~> 5.0.1", "5.0.9", True),
         ("~> 5.0.1", "5.1.0", False),
         ("~> 5.0.1", "5.0.0", False),
-        ("~> 5", "9.1.0", True),
+        # a major version alone reads as "~> 5.0", as Terraform reads it
+        ("~> 5", "5.99.1", True),
+        ("~> 5", "6.0.0", False),
         (">= 5.0", "6.25.0", True),
         (">= 5.0, < 6.0", "6.0.0", False),
         ("> 5.100.0", "5.100.0", False),
@@ -85,6 +87,8 @@ def test_admits(constraint: str, candidate: str, expected: bool) -> None:
         (">= 6.0.0, < 6.0.2, != 6.0.0", 6, True),
         ("> 6.0.0, < 6.0.1", 6, False),
         ("~> 4.0", 5, False),
+        ("~> 5", 6, False),
+        ("~> 5", 5, True),
     ],
 )
 def test_admits_major(constraint: str, major: int, expected: bool) -> None:
@@ -92,7 +96,7 @@ def test_admits_major(constraint: str, major: int, expected: bool) -> None:
 
 
 def test_each_shipped_schema_records_the_version_it_is_filed_under() -> None:
-    assert list(SHIPPED) == ["5.100.0", "6.25.0"]
+    assert list(SHIPPED) == ["4.63.0", "5.100.0", "6.25.0"]
     for number, data_file in SHIPPED.items():
         assert load(data_file).version == number
 
@@ -108,7 +112,9 @@ def test_each_shipped_schema_records_the_version_it_is_filed_under() -> None:
         ("~> 6.0", "6.25.0"),
         (">= 6", "6.25.0"),
         ("~> 6.0.0", "6.25.0"),
-        ("~> 4.0", "5.100.0"),
+        ("~> 4.0", "4.63.0"),
+        (">= 3.0, < 5.0", "4.63.0"),
+        ("~> 3.0", "5.100.0"),
         ("not a constraint", "5.100.0"),
     ],
 )
@@ -121,7 +127,48 @@ def test_aws_for_picks_the_newest_major_version_admitted(
 def test_each_schema_loads_once() -> None:
     assert aws_for("~> 6.0") is aws_for(">= 5.0") is aws_for(None)
     assert aws_for("~> 5.0") is aws()
-    assert load.cache_info().currsize == 2
+    assert load.cache_info().currsize <= len(SHIPPED)
+    assert aws_for("~> 4.0") is aws_for("~> 4.10")
+
+
+FOUR_AND_FIVE = """
+resource "aws_db_instance" "name_removed_in_5" {
+  name              = "payments"
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+}
+"""
+
+
+def test_arguments_5_removed_pass_only_against_provider_4() -> None:
+    assert _grade(_pinned("~> 4.0", FOUR_AND_FIVE)) == ("pass", "4.63.0", [])
+    verdict, version, messages = _grade(_pinned("~> 5.0", FOUR_AND_FIVE))
+    assert (verdict, version) == ("fail", "5.100.0")
+    assert messages == [
+        "aws_db_instance.name_removed_in_5: aws_db_instance: the AWS provider "
+        "5.100.0 has no argument name"
+    ]
+
+
+def test_provider_4_counts_what_later_4_x_releases_may_add() -> None:
+    # 4.63.0 is not the last 4.x: what 5.100.0 has is known, never required
+    text = """
+resource "aws_vpclattice_service" "from_5" {
+  name = "svc"
+}
+resource "aws_db_instance" "argument_from_5" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+  db_name           = "payments"
+  dedicated_log_volume = true
+}
+resource "aws_not_a_thing" "x" {}
+"""
+    verdict, version, messages = _grade(_pinned("~> 4.0", text))
+    assert (verdict, version) == ("fail", "4.63.0")
+    assert [m.split(":")[0] for m in messages] == ["aws_not_a_thing.x"]
 
 
 def _pinned(constraint: str, body: str) -> str:

@@ -1,11 +1,13 @@
 """A compact schema of the AWS provider: resource and data source types with
 their arguments, nested blocks and exported attributes, shipped as data.
 
-Two versions ship: 5.100.0, the last 5.x and the default, built by
-``generate.py`` from ``terraform providers schema -json``; and 6.25.0, built by
-``from_jsii.py`` from the cdktf provider's jsii assembly. Each records the
-version it came from. ``aws_for`` picks the one a ``required_providers``
-version constraint would install.
+Three versions ship: 5.100.0, the last 5.x and the default, built by
+``generate.py`` from ``terraform providers schema -json``; 6.25.0 and 4.63.0,
+built by ``from_jsii.py`` from the cdktf provider's jsii assembly. Each records
+the version it came from. ``aws_for`` picks the one a ``required_providers``
+version constraint would install. 4.63.0 is not the last 4.x (4.67.0 is), so
+for 4.x what 5.100.0 has and 4.63.0 lacks counts as known and optional: the
+versions between may have added it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from harness.provider_schema.versions import ConstraintError, admits_major
 
 DATA_FILE = "aws.json.gz"
 # each shipped schema by the provider version it records, oldest first
-SHIPPED = {"5.100.0": DATA_FILE, "6.25.0": "aws-6.json.gz"}
+SHIPPED = {
+    "4.63.0": "aws-4.json.gz",
+    "5.100.0": DATA_FILE,
+    "6.25.0": "aws-6.json.gz",
+}
+# shipped schemas older than the last release of their major version
+NOT_LAST = frozenset({"4.63.0"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,71 @@ def aws_for(constraint: str | None) -> ProviderSchema:
         admitted = [v for v in SHIPPED if admits_major(constraint, _major(v))]
     except ConstraintError:
         return aws()
-    return load(SHIPPED[admitted[-1]]) if admitted else aws()
+    if not admitted:
+        return aws()
+    if admitted[-1] in NOT_LAST:
+        return _widened(admitted[-1])
+    return load(SHIPPED[admitted[-1]])
+
+
+@cache
+def _widened(number: str) -> ProviderSchema:
+    """A schema that is not its major version's last, with what the next
+    shipped one adds counted as known and optional."""
+    older = load(SHIPPED[number])
+    newer = load(SHIPPED[list(SHIPPED)[list(SHIPPED).index(number) + 1]])
+    return ProviderSchema(
+        older.name,
+        older.version,
+        older.prefix,
+        _union(older.resources, newer.resources),
+        _union(older.data_sources, newer.data_sources),
+    )
+
+
+def _union(
+    older: dict[str, BlockSchema], newer: dict[str, BlockSchema]
+) -> dict[str, BlockSchema]:
+    types = {name: _relaxed(block) for name, block in newer.items()}
+    for name, block in older.items():
+        types[name] = _merged(block, newer[name]) if name in newer else block
+    return types
+
+
+def _relaxed(block: BlockSchema) -> BlockSchema:
+    """Nothing in it required: it may not be in the older version at all."""
+    return BlockSchema(
+        {k: "o" if v == "r" else v for k, v in block.attributes.items()},
+        {
+            k: (mode, 0, high, _relaxed(b))
+            for k, (mode, _, high, b) in block.blocks.items()
+        },
+        block.objects,
+        block.unchecked,
+    )
+
+
+def _merged(older: BlockSchema, newer: BlockSchema) -> BlockSchema:
+    extra = _relaxed(newer)
+    blocks = dict(extra.blocks)
+    for name, (mode, low, high, inner) in older.blocks.items():
+        if name in newer.blocks:
+            inner = _merged(inner, newer.blocks[name][3])
+            high = (
+                0
+                if 0 in (high, newer.blocks[name][2])
+                else max(high, newer.blocks[name][2])
+            )
+        blocks[name] = (mode, low, high, inner)
+    objects = dict(extra.objects)
+    for name, keys in older.objects.items():
+        objects[name] = keys | newer.objects.get(name, frozenset())
+    return BlockSchema(
+        {**extra.attributes, **older.attributes},
+        blocks,
+        objects,
+        older.unchecked or newer.unchecked,
+    )
 
 
 def _major(version: str) -> int:

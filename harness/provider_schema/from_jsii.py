@@ -68,8 +68,20 @@ PAGE = re.compile(
     r"registry\.terraform\.io/providers/hashicorp/aws/(?P<version>[^/\s]+)"
     r"/docs/(?P<kind>resources|data-sources)/\w+ (?P<type>aws_\w+)\}"
 )
-ANCHOR = re.compile(r"/docs/(?:resources|data-sources)/\w+#(?P<name>\w+) ")
-KINDS = {"resources": "resources", "data-sources": "data_sources"}
+# assemblies before 2023 link the unversioned pages, so --version names it
+OLD_PAGE = re.compile(
+    r"terraform\.io/docs/providers/aws/(?P<kind>r|d)/\w+ (?P<type>aws_\w+)\}"
+)
+ANCHOR = re.compile(
+    r"/docs/(?:resources|data-sources|providers/aws/r|providers/aws/d)/\w+"
+    r"#(?P<name>\w+) "
+)
+KINDS = {
+    "resources": "resources",
+    "data-sources": "data_sources",
+    "r": "resources",
+    "d": "data_sources",
+}
 
 Types = dict[str, dict[str, Any]]
 
@@ -109,22 +121,26 @@ def _member(tar: tarfile.TarFile, name: str) -> bytes:
     return member.read()
 
 
-def build(assembly: dict[str, Any]) -> dict[str, Any]:
-    """The compact schema (``generate.py``'s format) of every type in it."""
+def build(assembly: dict[str, Any], version: str | None = None) -> dict[str, Any]:
+    """The compact schema (``generate.py``'s format) of every type in it;
+    ``version`` is the provider's where the assembly's links do not say it."""
     types: Types = assembly["types"]
     tables: dict[str, dict[str, Any]] = {"resources": {}, "data_sources": {}}
     versions: Counter[str] = Counter()
     names = _anchored(types)
     for cls in types.values():
-        page = _page(cls)
+        page = _page(cls, version)
         if page is None:
             continue
         versions[page["version"]] += 1
         config = types.get(_config_fqn(cls), {})
         block = _block(types, names, config, _getters(cls))
         tables[KINDS[page["kind"]]][page["type"]] = block
-    if len(versions) != 1:
-        raise ValueError(f"expected one AWS provider version, found {versions}")
+    if len(versions) != 1 or "" in versions:
+        raise ValueError(
+            f"expected one AWS provider version, found {dict(versions)}; "
+            "name it with --version when the assembly's links do not"
+        )
     return {
         "provider": PROVIDER,
         "version": next(iter(versions)),
@@ -133,12 +149,16 @@ def build(assembly: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page(cls: dict[str, Any]) -> dict[str, str] | None:
+def _page(cls: dict[str, Any], version: str | None) -> dict[str, str] | None:
     """Kind, type and version of a resource or data source class."""
     if cls["kind"] != "class" or "initializer" not in cls:
         return None
-    match = PAGE.search(cls["docs"].get("summary", ""))
-    return match.groupdict() if match else None
+    summary = cls["docs"].get("summary", "")
+    match = PAGE.search(summary)
+    if match:
+        return match.groupdict()
+    match = OLD_PAGE.search(summary)
+    return {**match.groupdict(), "version": version or ""} if match else None
 
 
 def _config_fqn(cls: dict[str, Any]) -> str:
@@ -178,9 +198,14 @@ def _anchored(types: Types) -> dict[str, str]:
 
 
 def _block(
-    types: Types, names: dict[str, str], struct: dict[str, Any], getters: list[str]
+    types: Types,
+    names: dict[str, str],
+    struct: dict[str, Any],
+    getters: list[str],
+    within: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """One schema block: arguments of the struct, computed attributes, blocks."""
+    """One schema block: arguments of the struct, computed attributes, blocks;
+    ``within`` holds the structs of the blocks around it."""
     attributes: dict[str, str] = {}
     blocks: dict[str, list[Any]] = {}
     objects: dict[str, list[str]] = {}
@@ -190,7 +215,7 @@ def _block(
         name = _anchor(prop)
         target = _struct_of(types, prop["type"])
         if _is_block(prop, name):
-            blocks[name] = _nested(types, names, prop, target)
+            blocks[name] = _nested(types, names, prop, target, within)
             continue
         attributes[name] = "o" if prop.get("optional") else "r"
         if target is not None:
@@ -212,14 +237,17 @@ def _nested(
     names: dict[str, str],
     prop: dict[str, Any],
     target: tuple[str, bool] | None,
+    within: frozenset[str],
 ) -> list[Any]:
     """``[nesting, least, largest, contents]`` of a nested block; the nesting
     mode is not in the assembly."""
-    if target is None:  # typed ``any``: what the block holds is not recorded
+    # typed ``any``, or a struct inside itself (older assemblies reuse a name
+    # for deep blocks): what the block holds is not recorded
+    if target is None or target[0] in within:
         return ["", 0, 0, {"a": {}, "u": 1}]
     fqn, many = target
     reference = types.get(f"{fqn}OutputReference", {})
-    contents = _block(types, names, types[fqn], _getters(reference))
+    contents = _block(types, names, types[fqn], _getters(reference), within | {fqn})
     return ["", 0 if prop.get("optional") else 1, 0 if many else 1, contents]
 
 
@@ -263,8 +291,11 @@ def main() -> None:
     parser.add_argument("assembly", type=Path, help="wheel, .jsii.tgz, .gz or .jsii")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--against", type=Path, default=OLD, help="schema to diff")
+    parser.add_argument(
+        "--version", help="the provider version, for assemblies that do not say it"
+    )
     args = parser.parse_args()
-    data = build(load(args.assembly))
+    data = build(load(args.assembly), args.version)
     print(write(data, args.out))
     old = json.loads(gzip.decompress(args.against.read_bytes()))
     print("\n".join(diff.summary(old, data)))

@@ -97,10 +97,9 @@ def _bounds(clause: Clause) -> tuple[Bound, Bound | None]:
 
 
 def _pessimistic_limit(clause: Clause) -> Bound | None:
-    if clause.parts == 1:
-        return None
+    # "~> 5" reads as "~> 5.0": below the next major version, as Terraform reads it
     numbers = list(clause.version[:3])
-    grow = clause.parts - 2
+    grow = max(clause.parts, 2) - 2
     numbers[grow] += 1
     numbers[grow + 1 :] = [0] * (2 - grow)
     # below the first pre-release of the next version
