@@ -764,3 +764,32 @@ resource "aws_subnet" "v6" {
 }
 """
     assert messages(text) == ["cidr_block fd00:0:0:1::/64 is an IPv6 block"]
+
+
+def test_values_indexed_by_count_and_each_are_known() -> None:
+    text = """
+variable "public" { default = ["10.0.1.0/24", "10.0.2.0/24"] }
+variable "private" { default = ["10.0.2.0/24", "10.0.3.0/24"] }
+variable "buckets" { default = { logs = "Logs_Bucket" } }
+resource "aws_vpc" "m" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "public" {
+  count      = 2
+  vpc_id     = aws_vpc.m.id
+  cidr_block = var.public[count.index]
+}
+resource "aws_subnet" "private" {
+  count      = 2
+  vpc_id     = aws_vpc.m.id
+  cidr_block = var.private[count.index]
+}
+resource "aws_s3_bucket" "b" {
+  for_each = var.buckets
+  bucket   = var.buckets[each.key]
+}
+"""
+    assert messages(text) == [
+        """bucket "Logs_Bucket" (each.key logs) has characters AWS refuses: """
+        """'B' 'L' '_'""",
+        "cidr_block 10.0.2.0/24 (count.index 1) overlaps aws_subnet.private's "
+        "10.0.2.0/24 (count.index 0)",
+    ]

@@ -12,7 +12,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -321,6 +321,11 @@ def _eval_object(expr: ObjectExpr, scope: Scope) -> Any:
 
 
 def _eval_traversal(expr: Traversal, scope: Scope) -> Any:
+    if expr.root in ("var", "local") and len(expr.steps) > 1:
+        # the steps after the name are followed here, so an index such as
+        # count.index or each.key is evaluated in the scope that knows it
+        head = replace(expr, steps=expr.steps[:1])
+        return apply_steps(scope.lookup(head), expr.steps[1:], scope)
     return scope.lookup(expr)
 
 
