@@ -21,9 +21,11 @@ from graders.base import CouldNotJudge, Finding, Grader, Severity
 from graders.deploy_limits import NAME_RULES, VALUE_RULES, NameRule, ValueRule
 from graders.deploy_values import (
     Seen,
+    alphabet,
     engine_of,
     items_at,
     partial,
+    random_pieces,
     refusal,
     scopes,
     targets,
@@ -32,7 +34,7 @@ from graders.deploy_values import (
 from graders.evaluation import as_number
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import Expr, Scope
+from harness.config.expr import Expr, Scope, evaluate
 from harness.config.model import Declared
 
 
@@ -147,6 +149,7 @@ def _partial_name(
     expr: Expr,
     scope: Scope,
 ) -> Iterator[Finding]:
+    yield from _random_characters(module, obj, rule, label, expr, scope)
     known = partial(expr, scope, module)
     if known is None:
         return
@@ -168,6 +171,49 @@ def _partial_name(
             "Remove them.",
             rule.source,
         )
+
+
+def _random_characters(
+    module: Configuration,
+    obj: Declared,
+    rule: NameRule,
+    label: str,
+    expr: Expr,
+    scope: Scope,
+) -> Iterator[Finding]:
+    for generator in random_pieces(expr, module):
+        assert generator.block is not None
+        chars = alphabet(generator.block, scope)
+        bad = _bad_characters(rule.chars, chars or "")
+        if not bad:
+            continue
+        size = generator.block.get("length")
+        length = as_number(evaluate(size, scope)) if size is not None else None
+        yield refusal(
+            obj,
+            f"{label} takes {generator.address}.result as it is, which can hold "
+            f"characters AWS refuses: {_classes(bad)}"
+            f"{_odds(chars or '', rule.chars, length)}",
+            f"Set upper = false and special = false on {generator.address}, or "
+            "pass its result through lower().",
+            rule.source,
+        )
+
+
+def _classes(bad: str) -> str:
+    # "'A' 'B' ... 'Z'" reads better as the class it is
+    words = bad.split(" ")
+    upper = [w for w in words if len(w) == 3 and w[1].isupper()]
+    rest = [w for w in words if w not in upper]
+    return " ".join((["uppercase letters"] if len(upper) > 3 else upper) + rest)
+
+
+def _odds(chars: str, allowed: str, length: Any) -> str:
+    if not isinstance(length, (int, float)) or not chars:
+        return ""
+    refused = sum(not re.fullmatch(allowed, c) for c in set(chars))
+    chance = 1 - (1 - refused / len(set(chars))) ** int(length)
+    return f" (about {chance:.0%} of its {length:g}-character values)"
 
 
 def _prefix(

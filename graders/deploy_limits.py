@@ -170,6 +170,21 @@ NAME_RULES: tuple[NameRule, ...] = (
         shape=_LOWER_ID, shape_text=_LOWER_ID_TEXT,
         prefix="cluster_identifier_prefix",
     ),
+    *(
+        NameRule(
+            types, attribute, 64, "[A-Za-z0-9_]",
+            "Amazon RDS API Reference, CreateDBInstance DBName / CreateDBCluster "
+            "DatabaseName: a letter, then letters, digits and underscores "
+            "(up to 64 for MySQL and MariaDB, 63 for PostgreSQL)",
+            shape=r"[A-Za-z][A-Za-z0-9_]*",
+            shape_text="begin with a letter and use letters, digits and underscores",
+        )
+        for types, attribute in (
+            (("aws_db_instance",), "db_name"),
+            (("aws_db_instance",), "name"),  # the 4.x spelling of db_name
+            (("aws_rds_cluster",), "database_name"),
+        )
+    ),
     NameRule(
         ("aws_redshift_cluster",), "cluster_identifier", 63, "[a-z0-9-]",
         "Amazon Redshift API Reference, CreateCluster ClusterIdentifier",

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from graders.base import Finding
-from graders.evaluation import accepts_environment, environment_scope, instances
+from graders.deploy_limits import RANDOM_DEFAULT_SPECIALS
+from graders.evaluation import (
+    accepts_environment,
+    as_bool,
+    environment_scope,
+    instances,
+)
 from harness.config.configuration import Configuration
 from harness.config.expr import (
     UNKNOWN,
@@ -178,6 +185,67 @@ def _known_length(part: Any, config: Configuration) -> int:
         size = evaluate(block.get("length")) if block.get("length") else 0
         return size if isinstance(size, int) else 0
     return 0
+
+
+def random_pieces(
+    expr: Expr | None, config: Configuration, depth: int = 0
+) -> list[Declared]:
+    """The ``random_string`` resources whose result is put into a string as it
+    is: a piece of a template, ``format(...)`` or ``join(...)``, or of a local
+    holding one. A result passed through ``lower()`` or another call is not."""
+    if depth > 4 or expr is None:
+        return []
+    if isinstance(expr, Traversal):
+        path = expr.attr_path()
+        if expr.root == "local" and len(expr.steps) == 1:
+            local = config.objects.get(f"local.{path[0]}")
+            return random_pieces(local.expr if local else None, config, depth + 1)
+        found = config.objects.get(f"random_string.{path[0]}") if path else None
+        if expr.root == "random_string" and path[1:] == ("result",) and found:
+            return [found]
+        return []
+    parts: list[Any] = []
+    if isinstance(expr, Template) and not expr.directives:
+        parts = [p for p in expr.parts if not isinstance(p, str)]
+    elif isinstance(expr, Call) and expr.name == "format":
+        parts = list(expr.args[1:])
+    elif isinstance(expr, Call) and expr.name == "join" and len(expr.args) == 2:
+        items = expr.args[1]
+        parts = list(items.items) if isinstance(items, TupleExpr) else []
+    return [g for part in parts for g in random_pieces(part, config, depth + 1)]
+
+
+def alphabet(block: Block, scope: Scope) -> str | None:
+    """Every character a ``random_string`` or ``random_password`` can put in
+    its result, or None when a switch is computed."""
+    chars = ""
+    classes = (
+        ("upper", string.ascii_uppercase),
+        ("lower", string.ascii_lowercase),
+        ("numeric", string.digits),
+    )
+    for flag, members in classes:
+        on = _switch(block, flag, scope)
+        if on is None:
+            return None
+        chars += members if on else ""
+    special = _switch(block, "special", scope)
+    override = block.get("override_special")
+    specials = (
+        RANDOM_DEFAULT_SPECIALS if override is None else evaluate(override, scope)
+    )
+    if special is None or (special and not isinstance(specials, str)):
+        return None
+    return chars + (specials if special else "")
+
+
+def _switch(block: Block, flag: str, scope: Scope) -> bool | None:
+    # "number" is the older spelling of "numeric"; every switch defaults to true
+    expr = block.get(flag) or (block.get("number") if flag == "numeric" else None)
+    if expr is None:
+        return True
+    value = as_bool(evaluate(expr, scope))
+    return value if isinstance(value, bool) else None
 
 
 def targets(obj: Declared, path: str) -> list[tuple[Block, str]]:

@@ -186,6 +186,15 @@ resource "aws_s3_bucket" "logs" {
             "identifier \"Payments\" has characters AWS refuses: 'P'",
         ),
         (
+            'resource "aws_db_instance" "b" { db_name = "payments-db" }',
+            "db_name \"payments-db\" has characters AWS refuses: '-'",
+        ),
+        (
+            'resource "aws_rds_cluster" "b" { database_name = "1payments" }',
+            'database_name "1payments" must begin with a letter and use letters, '
+            "digits and underscores",
+        ),
+        (
             'resource "aws_kms_alias" "b" { name = "payments" }',
             'name "payments" must begin with alias/ and not alias/aws/',
         ),
@@ -212,7 +221,10 @@ def test_names_within_the_rules_pass() -> None:
     text = """
 resource "aws_s3_bucket" "b" { bucket = "payment-logs.archive-2024" }
 resource "aws_lb" "l" { name = "payments-public" }
-resource "aws_db_instance" "d" { identifier = "payments-primary" }
+resource "aws_db_instance" "d" {
+  identifier = "payments-primary"
+  db_name    = "payments_2024"
+}
 resource "aws_kms_alias" "k" { name = "alias/payments" }
 resource "aws_sqs_queue" "q" {
   name       = "payments.fifo"
@@ -792,4 +804,29 @@ resource "aws_s3_bucket" "b" {
         """'B' 'L' '_'""",
         "cidr_block 10.0.2.0/24 (count.index 1) overlaps aws_subnet.private's "
         "10.0.2.0/24 (count.index 0)",
+    ]
+
+
+def test_random_strings_put_into_names_as_they_are() -> None:
+    text = """
+resource "random_string" "mixed" {
+  length  = 8
+  special = false
+}
+resource "random_string" "safe" {
+  length  = 8
+  upper   = false
+  special = false
+}
+resource "aws_s3_bucket" "raw" { bucket = "my-app-${random_string.mixed.result}" }
+resource "aws_s3_bucket" "lowered" {
+  bucket = "my-app-${lower(random_string.mixed.result)}"
+}
+resource "aws_s3_bucket" "safe" { bucket = "my-app-${random_string.safe.result}" }
+resource "aws_iam_role" "any_case" { name = "role-${random_string.mixed.result}" }
+"""
+    assert messages(text) == [
+        "bucket takes random_string.mixed.result as it is, which can hold "
+        "characters AWS refuses: uppercase letters (about 99% of its 8-character "
+        "values)",
     ]
