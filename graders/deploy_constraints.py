@@ -149,7 +149,8 @@ def _partial_name(
     expr: Expr,
     scope: Scope,
 ) -> Iterator[Finding]:
-    yield from _random_characters(module, obj, rule, label, expr, scope)
+    generators = random_pieces(expr, module)
+    yield from _random_characters(generators, obj, rule, label, scope)
     known = partial(expr, scope, module)
     if known is None:
         return
@@ -174,14 +175,9 @@ def _partial_name(
 
 
 def _random_characters(
-    module: Configuration,
-    obj: Declared,
-    rule: NameRule,
-    label: str,
-    expr: Expr,
-    scope: Scope,
+    generators: list[Declared], obj: Declared, rule: NameRule, label: str, scope: Scope
 ) -> Iterator[Finding]:
-    for generator in random_pieces(expr, module):
+    for generator in generators:
         assert generator.block is not None
         chars = alphabet(generator.block, scope)
         bad = _bad_characters(rule.chars, chars or "")
