@@ -71,7 +71,12 @@ _NOT_TERRAFORM = {
     "toml",
     "output",
 }
-_FILENAME = r"[\w./-]*[\w-]\.(?:tf|tfvars|hcl|py|js|ts|sh|json|ya?ml|md|txt|zip|cfg)"
+_FILENAME = (
+    r"[\w./-]*[\w-]\.(?:tf|tfvars|hcl|py|js|ts|sh|json|ya?ml|md|txt|zip|cfg)"
+    r"(?:\.(?:example|sample|template|dist))?"
+)
+# a file shown as a pattern to copy, which Terraform does not load
+_EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _INFO_ATTR = re.compile(
     r'(?:title|filename|file|name|path)\s*=\s*"?(' + _FILENAME + ')"?'
 )
@@ -267,6 +272,8 @@ def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
             # an unnamed fragment (a "before/after" snippet of arguments) is an
             # illustration, not part of a file
             block.kind, block.name = "auxiliary", f"snippet-{block.index + 1}.hcl"
+    if block.name.endswith(_EXAMPLE_SUFFIXES):
+        block.kind = "auxiliary"
     if block.kind == "terraform" and block.name.endswith(".tfvars"):
         block.kind = "tfvars"
     if block.kind == "auxiliary" and block.name.endswith(".tf") and block.lang == "":
@@ -276,7 +283,9 @@ def _name(block: CodeBlock, tokens: list[Token], lines: list[str]) -> None:
 def _fits(block: CodeBlock, name: str) -> bool:
     """Whether a name suits the block: a shell block is never called main.tf."""
     terraform_name = name.endswith((".tf", ".tfvars", ".hcl"))
-    if block.kind == "auxiliary" and block.lang == "":
+    if name.endswith(_EXAMPLE_SUFFIXES) or (
+        block.kind == "auxiliary" and block.lang == ""
+    ):
         return True
     return terraform_name == (block.kind != "auxiliary")
 

@@ -89,3 +89,19 @@ def test_tilde_fences_and_unclosed_fences() -> None:
     assert closed.blocks[0].closed and not closed.truncated
     cut = extract(f'{FENCE}hcl\nresource "a_b" "c" {{\n')
     assert cut.truncated and not cut.blocks[0].closed
+
+
+def test_example_files_are_shown_not_loaded() -> None:
+    answer = (
+        f"**terraform.tfvars.example**\n\n{FENCE}hcl\n"
+        f'bucket_name = "YOUR_BUCKET_NAME"\n{FENCE}\n\n'
+        f"{FENCE}hcl\n# backend.tf.sample\nterraform {{\n  backend \"s3\" {{}}\n}}\n"
+        f"{FENCE}\n\n**terraform.tfvars**\n\n"
+        f'{FENCE}hcl\nregion = "us-east-1"\n{FENCE}\n'
+    )
+    files = {f.name: f.kind for f in extract(answer).files}
+    assert files == {
+        "terraform.tfvars.example": "auxiliary",
+        "backend.tf.sample": "auxiliary",
+        "terraform.tfvars": "tfvars",
+    }
