@@ -22,7 +22,7 @@ from graders import meta_arguments
 from graders.base import CouldNotJudge, Finding, Grader, Measured, Severity
 from harness.answer import Answer
 from harness.config.configuration import Configuration
-from harness.config.expr import Traversal, evaluate, walk
+from harness.config.expr import UNKNOWN, Call, Expr, Traversal, evaluate, walk
 from harness.config.model import Block, Declared
 from harness.provider_schema import BlockSchema, ProviderSchema, aws_for
 
@@ -261,8 +261,12 @@ def _references(
     expressions = [e for _, e in obj.block.expressions()] if obj.block else [obj.expr]
     seen = set()
     for expr in expressions:
+        guarded = _guarded(expr)  # type: ignore[arg-type]
         for node, _ in walk(expr):  # type: ignore[arg-type]
             if not isinstance(node, Traversal):
+                continue
+            if id(node) in guarded and _dynamic_index(node):
+                # checked only when planned, where try() and can() catch it
                 continue
             hit = _bad_attribute(config, node, schema)
             if hit and hit not in seen:
@@ -278,6 +282,25 @@ def _references(
                     f"does not export in the AWS provider {schema.version}",
                     hint=hint,
                 )
+
+
+def _guarded(expr: Expr) -> set[int]:
+    """The nodes inside a ``try()`` or ``can()``, by identity."""
+    inside: set[int] = set()
+    for node, _ in walk(expr):
+        if isinstance(node, Call) and node.name in ("try", "can"):
+            inside |= {id(n) for arg in node.args for n, _ in walk(arg)}
+    return inside
+
+
+def _dynamic_index(trav: Traversal) -> bool:
+    """An index Terraform cannot know before planning: after it, attributes
+    are not checked against the schema when the configuration is validated."""
+    return any(
+        s.kind == "splat"
+        or (s.kind == "index" and (s.key is None or evaluate(s.key) is UNKNOWN))
+        for s in trav.steps
+    )
 
 
 def _bad_attribute(

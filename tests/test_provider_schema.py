@@ -14,13 +14,7 @@ from tests.conftest import deployed_folders
 
 FINALS = deployed_folders()
 # deployed code the schema rejects, each with the reason it is still rejected
-EXPLAINED = {
-    "Pr7995": {
-        "local.security_group_validation reads "
-        "data.aws_security_group.validation_security_groups.ingress, which "
-        "aws_security_group does not export in the AWS provider 5.100.0",
-    },
-}
+EXPLAINED: dict[str, set[str]] = {}
 
 
 # deployed code pinned to the AWS provider 6.x (">= 5.0" or "~> 6.0"); the rest
@@ -71,3 +65,25 @@ def _pinned(folder: str) -> str | None:
     if folder in NO_AWS_TYPES:
         return None
     return "6.25.0" if folder in ON_6 else "5.100.0"
+
+
+def test_an_attribute_after_a_dynamic_index_inside_try_is_not_judged() -> None:
+    head = """
+data "aws_security_group" "g" {
+  for_each = toset(var.ids)
+  id       = each.value
+}
+"""
+    guarded = (
+        "locals { r = [for k in var.ids : "
+        "try(data.aws_security_group.g[k].ingress, [])] }"
+    )
+    bare = "locals { r = [for k in var.ids : data.aws_security_group.g[k].ingress] }"
+    literal = 'locals { r = try(data.aws_security_group.g["a"].ingress, []) }'
+    message = (
+        "local.r reads data.aws_security_group.g.ingress, which "
+        "aws_security_group does not export in the AWS provider 6.25.0"
+    )
+    assert _findings({"main.tf": head + guarded}) == set()
+    assert _findings({"main.tf": head + bare}) == {message}
+    assert _findings({"main.tf": head + literal}) == {message}
