@@ -87,3 +87,18 @@ data "aws_security_group" "g" {
     assert _findings({"main.tf": head + guarded}) == set()
     assert _findings({"main.tf": head + bare}) == {message}
     assert _findings({"main.tf": head + literal}) == {message}
+
+
+def test_computed_names_split_at_digits_are_the_same_name() -> None:
+    text = """
+resource "aws_s3_object" "o" {
+  bucket = "b"
+  key    = "k"
+}
+output "sum" { value = aws_s3_object.o.checksum_crc32c }
+output "bad" { value = aws_s3_object.o.checksum_crc99 }
+"""
+    assert _findings({"main.tf": text}) == {
+        "output.bad reads aws_s3_object.o.checksum_crc99, which aws_s3_object "
+        "does not export in the AWS provider 6.25.0"
+    }
