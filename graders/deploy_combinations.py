@@ -27,6 +27,7 @@ from harness.config.expr import (
     ObjectExpr,
     Scope,
     Traversal,
+    TupleExpr,
     evaluate,
     object_key,
 )
@@ -337,8 +338,90 @@ def _local(expr: Expr, config: Configuration) -> Expr | None:
     return obj.expr if obj is not None else None
 
 
+def _one_subnet(kind: str, argument: str, source: str) -> Check:
+    """A resource AWS wants in two Availability Zones given a single subnet."""
+
+    def check(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+        block = obj.block
+        assert block is not None
+        if kind == "load balancer" and _lb_type(block, where) != "application":
+            return
+        subnets = block.get(argument)
+        if subnets is None and kind == "load balancer":
+            if len(block.blocks_of("subnet_mapping")) != 1:
+                return
+        elif not _single(config, subnets):
+            return
+        yield refusal(
+            obj,
+            f"one subnet: a {kind} needs subnets in at least two Availability Zones",
+            "Give it a subnet in a second Availability Zone.",
+            source,
+        )
+
+    return check
+
+
+def _lb_type(block: Block, where: Where) -> Any:
+    if block.get("load_balancer_type") is None:
+        return "application"
+    return _arg(block, "load_balancer_type", where[0][1])
+
+
+def _single(config: Configuration, subnets: Expr | None) -> bool:
+    """A list written with one subnet in it, that subnet not counted."""
+    if not isinstance(subnets, TupleExpr) or len(subnets.items) != 1:
+        return False
+    item = subnets.items[0]
+    if not isinstance(item, Traversal) or any(s.kind == "splat" for s in item.steps):
+        return False
+    target = config.objects.get(f"{item.root}.{item.attr_path()[0]}")
+    if item.root != "aws_subnet" or target is None or target.block is None:
+        return False
+    return target.block.get("count") is None and target.block.get("for_each") is None
+
+
+_STORAGE_SOURCE = (
+    "Amazon RDS User Guide, DB instance storage: General Purpose SSD from "
+    "20 GiB, Provisioned IOPS SSD from 100 GiB"
+)
+_LEAST_STORAGE = {"gp2": 20, "gp3": 20, "io1": 100, "io2": 100}
+
+
+def _storage(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+    block = obj.block
+    assert block is not None
+    if block.get("allocated_storage") is None or block.get("replicate_source_db"):
+        return
+
+    def read(scope: Scope) -> Any:
+        kind = _arg(block, "storage_type", scope) or "gp2"
+        size = as_number(_arg(block, "allocated_storage", scope))
+        known = isinstance(size, (int, float)) and kind in _LEAST_STORAGE
+        return [kind, size] if known else UNKNOWN
+
+    for seen in values_of(obj, read, where):
+        kind, size = seen.value
+        if size < _LEAST_STORAGE[kind]:
+            yield refusal(
+                obj,
+                f"allocated_storage {size:g}{seen.label()}: {kind} storage "
+                f"starts at {_LEAST_STORAGE[kind]} GiB",
+                "Allocate at least that much.",
+                _STORAGE_SOURCE,
+            )
+
+
 _ASG = "Amazon EC2 Auto Scaling API Reference, CreateAutoScalingGroup"
 _SCALING = "Application Auto Scaling API Reference, RegisterScalableTarget"
+_ALB_SOURCE = (
+    "Elastic Load Balancing API Reference, CreateLoadBalancer Subnets: an "
+    "Application Load Balancer takes subnets in at least two Availability Zones"
+)
+_SUBNET_GROUP_SOURCE = (
+    "Amazon RDS User Guide, DB subnet groups: subnets in at least two "
+    "Availability Zones"
+)
 _CHECKS: dict[str, tuple[Check, ...]] = {
     "aws_ecs_task_definition": (_fargate,),
     "aws_sqs_queue": (_fifo("fifo_queue", "queue", _SQS_SOURCE), _dead_letter),
@@ -350,7 +433,12 @@ _CHECKS: dict[str, tuple[Check, ...]] = {
         _ordered("min_capacity", None, "max_capacity", _SCALING),
     ),
     "aws_elasticache_replication_group": (_failover,),
-    "aws_db_instance": (_monitoring_role,),
+    "aws_db_instance": (_monitoring_role, _storage),
+    "aws_lb": (_one_subnet("load balancer", "subnets", _ALB_SOURCE),),
+    "aws_alb": (_one_subnet("load balancer", "subnets", _ALB_SOURCE),),
+    "aws_db_subnet_group": (
+        _one_subnet("DB subnet group", "subnet_ids", _SUBNET_GROUP_SOURCE),
+    ),
     "aws_rds_cluster_instance": (_monitoring_role,),
     "aws_s3_bucket_lifecycle_configuration": (_transitions,),
     "aws_s3_bucket": (_transitions,),

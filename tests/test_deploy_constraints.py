@@ -830,3 +830,45 @@ resource "aws_iam_role" "any_case" { name = "role-${random_string.mixed.result}"
         "characters AWS refuses: uppercase letters (about 99% of its 8-character "
         "values)",
     ]
+
+
+def test_two_zones_and_least_storage() -> None:
+    text = """
+resource "aws_subnet" "a" { cidr_block = "10.0.1.0/24" }
+resource "aws_subnet" "b" { cidr_block = "10.0.2.0/24" }
+resource "aws_subnet" "many" {
+  count      = 2
+  cidr_block = "10.0.${count.index + 10}.0/24"
+}
+resource "aws_lb" "one" { subnets = [aws_subnet.a.id] }
+resource "aws_lb" "two" { subnets = [aws_subnet.a.id, aws_subnet.b.id] }
+resource "aws_lb" "counted" { subnets = [aws_subnet.many[0].id] }
+resource "aws_lb" "network" {
+  load_balancer_type = "network"
+  subnets            = [aws_subnet.a.id]
+}
+resource "aws_db_subnet_group" "one" { subnet_ids = [aws_subnet.b.id] }
+resource "aws_db_subnet_group" "all" { subnet_ids = aws_subnet.many[*].id }
+resource "aws_db_instance" "small" {
+  engine            = "postgres"
+  allocated_storage = 10
+}
+resource "aws_db_instance" "iops" {
+  engine            = "postgres"
+  storage_type      = "io1"
+  allocated_storage = 50
+}
+resource "aws_db_instance" "fine" {
+  engine            = "postgres"
+  storage_type      = "gp3"
+  allocated_storage = 20
+}
+"""
+    assert messages(text) == [
+        "allocated_storage 10: gp2 storage starts at 20 GiB",
+        "allocated_storage 50: io1 storage starts at 100 GiB",
+        "one subnet: a DB subnet group needs subnets in at least two "
+        "Availability Zones",
+        "one subnet: a load balancer needs subnets in at least two "
+        "Availability Zones",
+    ]
