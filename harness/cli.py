@@ -137,10 +137,10 @@ def _add_run(commands: Any) -> None:
     )
     run.add_argument(
         "--columns",
-        default="prompt=prompt",
         metavar="MAP",
-        help="with --tasks-from: id=COL,prompt=COL,reference=COL (default "
-        "prompt=prompt)",
+        help="with --tasks-from: id=COL,prompt=COL,reference=COL,title=COL "
+        "(default prompt=prompt, and id=task_id or id=id when the source has "
+        "such a column)",
     )
     run.add_argument("--samples", type=int, help="answers per task and model")
     _add_call_options(run)
@@ -403,7 +403,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.tasks_from:
         from harness.datasets_io import load_tasks, parse_mapping
 
-        tasks = load_tasks(args.tasks_from, parse_mapping(args.columns))
+        tasks = load_tasks(args.tasks_from, parse_mapping(args.columns or ""))
+    elif args.columns:
+        raise UserError("--columns maps the columns of --tasks-from; add --tasks-from")
     else:
         tasks = select(all_tasks(), args.task or suite.tasks)
     settings = _settings(args, suite)

@@ -10,6 +10,7 @@ or from a dataset on the hub when online, through a column mapping such as
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,9 @@ def push(folder: Path, name: str) -> None:
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """``id=task_id,prompt=question`` into a field-to-column mapping."""
-    mapping = {}
+    """``id=task_id,prompt=question`` into a field-to-column mapping; the
+    prompt is read from ``prompt`` unless another column is named."""
+    mapping = {"prompt": "prompt"}
     for part in filter(None, (p.strip() for p in text.split(","))):
         field, _, column = part.partition("=")
         if field not in ("id", "prompt", "reference", "title") or not column:
@@ -133,15 +135,17 @@ def parse_mapping(text: str) -> dict[str, str]:
                 "title= followed by a column name"
             )
         mapping[field] = column
-    if "prompt" not in mapping:
-        raise UserError("--columns needs prompt=COLUMN")
     return mapping
 
 
 def load_tasks(source: str, mapping: dict[str, str]) -> list[Task]:
     """Tasks from a local file (Parquet, CSV, JSON Lines) or a hub dataset."""
     rows = _rows(source)
-    missing = [c for c in mapping.values() if rows and c not in rows[0]]
+    if not rows:
+        raise UserError(f"{source} holds no rows; each row is one task")
+    if "id" not in mapping:
+        mapping = {**mapping, **_id_column(rows[0])}
+    missing = [c for c in mapping.values() if c not in rows[0]]
     if missing:
         raise UserError(
             f"{source} has no column {missing[0]!r}; columns: "
@@ -150,6 +154,12 @@ def load_tasks(source: str, mapping: dict[str, str]) -> list[Task]:
     tasks = [_task(row, index, mapping) for index, row in enumerate(rows)]
     _refuse_repeated_ids(source, tasks, mapping.get("id"))
     return tasks
+
+
+def _id_column(row: dict[str, Any]) -> dict[str, str]:
+    """A column that names tasks, when the source has one by a usual name."""
+    found = next((c for c in ("task_id", "id") if c in row), None)
+    return {"id": found} if found else {}
 
 
 def _refuse_repeated_ids(source: str, tasks: list[Task], column: str | None) -> None:
@@ -179,9 +189,13 @@ def _rows(source: str) -> list[dict[str, Any]]:
                 raise UserError(f"{source}: use a .parquet, .csv, .json or .jsonl file")
             data = load_dataset(kind, data_files=str(path), split="train")
         else:
+            # its retries would each log a warning; the error below says it once
+            logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
             data = load_dataset(source, split="train")
     except UserError:
         raise
+    except StopIteration:  # what the loaders raise for an empty file
+        return []
     except Exception as error:  # noqa: BLE001 - the hub may be unreachable
         raise UserError(
             f"cannot load tasks from {source}: {type(error).__name__}: "

@@ -93,8 +93,9 @@ def test_tasks_load_from_a_local_file_with_a_column_mapping(tmp_path: Path) -> N
 
 
 def test_bad_column_mapping_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="prompt="):
-        parse_mapping("id=key")
+    assert parse_mapping("id=key") == {"prompt": "prompt", "id": "key"}
+    with pytest.raises(UserError, match="use id=, prompt="):
+        parse_mapping("name=key")
     source = tmp_path / "tasks.csv"
     source.write_text("key,question\nx,make a bucket\n")
     assert (
@@ -128,3 +129,18 @@ def test_repeated_task_ids_are_refused_with_the_rows(tmp_path: Path) -> None:
     )
     numbered = load_tasks(str(source), parse_mapping("prompt=question"))
     assert [t.id for t in numbered] == ["row-0", "row-1", "row-2"]
+
+
+def test_usual_columns_need_no_mapping_and_empty_files_say_so(
+    tmp_path: Path, capsys
+) -> None:
+    source = tmp_path / "tasks.jsonl"
+    rows = [{"task_id": "q1", "prompt": "Create an S3 bucket."}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert [t.id for t in load_tasks(str(source), parse_mapping(""))] == ["q1"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(UserError, match="holds no rows; each row is one task"):
+        load_tasks(str(empty), parse_mapping(""))
+    assert main(["run", "--columns", "id=key", "--out", str(tmp_path / "r")]) == 2
+    assert "add --tasks-from" in capsys.readouterr().err
