@@ -420,6 +420,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         },
     )
     total = sum(settings.samples for t in tasks for r in responders if r.covers(t))
+    for responder in responders:
+        if not any(responder.covers(t) for t in tasks):
+            errors.print(
+                f"[yellow]warning:[/] {escape(responder.name)} has no answer for "
+                "any of the chosen tasks",
+                highlight=False,
+            )
     if total == 0:
         raise UserError(
             "none of the models has an answer for the chosen tasks; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from collections.abc import Iterator
@@ -11,6 +12,22 @@ from typing import Any, BinaryIO
 from harness.errors import UserError
 
 log = logging.getLogger(__name__)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _lines(handle: Any, path: Path, problems: list[str]) -> Iterator[bytes]:
+    """The file's lines; a compressed file cut short ends with a problem."""
+    count = 0
+    try:
+        for count, raw in enumerate(handle, start=1):  # noqa: B007
+            yield raw
+    except (EOFError, OSError, gzip.BadGzipFile) as error:
+        problems.append(
+            f"{path}: the compressed file is cut short or damaged after line "
+            f"{count} ({error}); the lines before are kept"
+        )
 
 
 def read_jsonl(
@@ -26,11 +43,14 @@ def read_jsonl(
     if path.is_dir():
         raise UserError(f"{path} is a folder; pass a JSONL file")
     try:
-        handle = path.open("rb")
+        opened = path.open("rb")
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror}") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    with opened:
+        # a compressed file is read as it was before compression
+        packed = opened.peek(2)[:2] == GZIP_MAGIC
+        handle = gzip.GzipFile(fileobj=opened) if packed else opened
+        for number, raw in enumerate(_lines(handle, path, problems), start=1):
             body = raw.removeprefix(BOM) if number == 1 else raw
             line = _decode(body)
             if line is None:

@@ -178,3 +178,25 @@ def test_an_undecodable_replayed_answer_fails_and_keeps_its_reason(
     args = ["grade", "--responses", str(out / "responses.jsonl")]
     assert main([*args, "--out", str(again)]) == 0
     assert _failed(again) == expected
+
+
+def test_compressed_answers_are_read_and_a_cut_archive_keeps_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import gzip
+
+    many = [_line(f"t{n}", f"```hcl\n{BUCKET}```") + b"\n" for n in range(300)]
+    packed = tmp_path / "answers.jsonl.gz"
+    packed.write_bytes(gzip.compress(b"".join(many[:3])))
+    out = tmp_path / "graded"
+    assert main(["grade", "--responses", str(packed), "--out", str(out)]) == 0
+    assert {g["task_id"] for g in _grades(out)} == {"t0", "t1", "t2"}
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gzip.compress(b"".join(many))[:-40])
+    again = tmp_path / "again"
+    capsys.readouterr()
+    assert main(["grade", "--responses", str(cut), "--out", str(again)]) == 1
+    assert "the compressed file is cut short or damaged after line" in " ".join(
+        capsys.readouterr().err.split()
+    )
+    assert 250 < len({g["task_id"] for g in _grades(again)}) < 300
