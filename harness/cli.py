@@ -263,7 +263,9 @@ def _add_inspect(commands: Any) -> None:
         description="Show how an answer (a Markdown file) is taken apart: files, "
         "parse errors, declared addresses, references, cycles, findings.",
     )
-    inspect.add_argument("answer", type=Path, metavar="ANSWER.md")
+    inspect.add_argument(
+        "answer", type=Path, metavar="ANSWER.md", help="the answer, or - to read stdin"
+    )
     inspect.add_argument(
         "--task", metavar="ID", help="grade against this task's constraints"
     )
@@ -763,14 +765,24 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from harness.inspection import inspect_answer, render_inspection
 
     try:
-        text = args.answer.read_text("utf-8", errors="replace")
+        data = (
+            sys.stdin.buffer.read()
+            if str(args.answer) == "-"
+            else args.answer.read_bytes()
+        )
     except OSError as error:
         raise UserError(f"cannot read {args.answer}: {error.strerror}") from None
+    defect = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        defect = "the answer is not valid UTF-8; its bytes cannot be read as text"
     constraints = None
     if args.task:
         constraints = select(all_tasks(), [args.task])[0].constraints
     try:
-        report = inspect_answer(text, constraints)
+        report = inspect_answer(text.removeprefix("\ufeff"), constraints, defect)
     except RecursionError:
         raise UserError(
             f"{args.answer} nests expressions too deeply for the parser"

@@ -12,9 +12,18 @@ from graders.dependency_circular import cycles, graph
 from harness.answer import Answer
 from harness.constraints import Constraints
 from harness.grading import grade_answer
+from harness.screening import screen, unfit_grades
 
 
-def inspect_answer(text: str, constraints: Constraints | None = None) -> dict[str, Any]:
+def inspect_answer(
+    text: str, constraints: Constraints | None = None, defect: str | None = None
+) -> dict[str, Any]:
+    """The answer taken apart, with every finding; an answer that is not text
+    to grade (``defect``, or what screening finds) is reported as grading
+    reports it, and not parsed."""
+    reason = defect or screen(text)
+    if reason:
+        return _screened(reason)
     answer = Answer(text, constraints or Constraints())
     extraction, config = answer.extraction, answer.config
     findings = [
@@ -64,8 +73,44 @@ def inspect_answer(text: str, constraints: Constraints | None = None) -> dict[st
     }
 
 
+def _screened(reason: str) -> dict[str, Any]:
+    findings = [
+        {"failure_mode": grade["failure_mode"], **finding}
+        for grade in unfit_grades(reason)
+        for finding in grade["findings"]
+    ]
+    empty: dict[str, Any] = {"files": [], "blocks": [], "truncated": False}
+    return {
+        **empty,
+        "screened": reason,
+        "notes": [],
+        "parse_errors": [],
+        "incomplete": [],
+        "addresses": [],
+        "references": {},
+        "cycles": [],
+        "findings": findings,
+    }
+
+
 def render_inspection(console: Console, report: dict[str, Any]) -> None:
     """Print a report; everything taken from the answer is escaped, never markup."""
+    if report.get("screened"):
+        console.print(f"[red]not read as Terraform:[/] {escape(report['screened'])}")
+    else:
+        _render_parts(console, report)
+    for finding in report["findings"]:
+        where = finding["file"] or "answer"
+        if finding["file"] and finding["line"] is not None:
+            where += f":{finding['line']}"
+        console.print(
+            f"[bold]{finding['failure_mode']}[/] "
+            f"{escape(where)}: {escape(finding['message'])}",
+            highlight=False,
+        )
+
+
+def _render_parts(console: Console, report: dict[str, Any]) -> None:
     files = Table(title="Files")
     for column in ("name", "kind", "lines", "named from", "blocks"):
         files.add_column(column)
@@ -92,10 +137,3 @@ def render_inspection(console: Console, report: dict[str, Any]) -> None:
         console.print(escape(f"  {address}{arrow}"), highlight=False)
     for cycle in report["cycles"]:
         console.print(f"[red]cycle:[/] {escape(' <-> '.join(cycle))}", highlight=False)
-    for finding in report["findings"]:
-        where = f"{finding['file']}:{finding['line']}" if finding["file"] else "answer"
-        console.print(
-            f"[bold]{finding['failure_mode']}[/] "
-            f"{escape(where)}: {escape(finding['message'])}",
-            highlight=False,
-        )

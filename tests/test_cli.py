@@ -171,3 +171,25 @@ def test_regrading_a_run_is_byte_identical(tmp_path: Path) -> None:
     # the re-graded run keeps where its answers came from
     assert manifests[1]["tasks"] == manifests[0]["tasks"]
     assert manifests[1]["models"] == manifests[0]["models"]
+
+
+def test_inspect_screens_as_grading_does_and_reads_stdin(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    import io
+
+    binary = tmp_path / "nul.md"
+    binary.write_bytes(b'```hcl\nresource "a" "b" {\x00\x00}\n```\n')
+    assert main(["inspect", str(binary), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    reason = "the answer holds NUL characters: it is binary data, not text"
+    assert report["screened"] == reason
+    assert [(f["failure_mode"], f["message"]) for f in report["findings"]] == [
+        ("syntax.parse", f"no Terraform found: {reason}"),
+        ("format.response", reason),
+    ]
+    stdin = io.TextIOWrapper(io.BytesIO(b'```hcl\nresource "aws_s3_bucket" "b" {\n'))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["inspect", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "format.response main.tf: code block 1 (main.tf) is never closed" in out
