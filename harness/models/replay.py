@@ -69,6 +69,8 @@ def _defect(data: dict[str, Any]) -> str | None:
 
 def _problem(data: dict[str, Any]) -> str | None:
     for key in ("task_id", "model", "response"):
+        if key not in data:
+            return f"'{key}' is missing; every line needs task_id, model and response"
         item = data.get(key)
         if not isinstance(item, str) or (key != "response" and not item.strip()):
             return (
