@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
@@ -607,6 +608,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.run.is_dir():
         raise UserError(f"{args.run} is not a run folder")
+    hub = args.push_to_hub
+    if hub and not re.fullmatch(r"[\w.-]+/[\w.-]+", hub):
+        raise UserError(f"--push-to-hub {hub!r}: name the dataset as owner/name")
+    if (args.to / "data.parquet").exists():
+        raise UserError(
+            f"{args.to} already holds an exported dataset; choose another --to "
+            "or remove that folder"
+        )
     try:
         data = export_run(args.run, args.to)
     except OSError as error:
@@ -614,9 +623,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"cannot write the dataset to {args.to}: {error.strerror}"
         ) from None
     console.print(f"dataset written: {escape(str(data))}", highlight=False)
-    if args.push_to_hub:
-        push(args.to, args.push_to_hub)
-        console.print(f"pushed to {escape(args.push_to_hub)}", highlight=False)
+    if hub:
+        try:
+            push(args.to, hub)
+        except UserError as error:  # written, but not published: a problem
+            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+            return EXIT_PROBLEMS
+        console.print(f"pushed to {escape(hub)}", highlight=False)
     return EXIT_OK
 
 

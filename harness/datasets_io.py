@@ -27,7 +27,9 @@ _FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".jsonl": "js
 def export_run(run_folder: Path, target: Path) -> Path:
     """Write the run as ``data.parquet`` and a ``README.md`` card; return the file."""
     from datasets import Dataset
+    from datasets.utils.logging import disable_progress_bar
 
+    disable_progress_bar()  # the command prints what it wrote
     run = load_run(run_folder)
     modes = run.board["modes"]
     rows = []
@@ -78,8 +80,9 @@ def _card(name: str, modes: list[str], count: int) -> str:
         "",
         f"# iacbench run {name}",
         "",
-        f"{count} model answers to infrastructure-as-code tasks, graded by iacbench "
-        "on documented failure modes. One row per answer.",
+        f"{count} model answer{'' if count == 1 else 's'} to "
+        "infrastructure-as-code tasks, graded by iacbench on documented failure "
+        "modes. One row per answer.",
         "",
         "## Fields",
         "",

@@ -42,11 +42,18 @@ def test_export_writes_parquet_and_card(tmp_path: Path, monkeypatch) -> None:
     assert {f["failure_mode"] for f in findings} == {"backup.dr"}
     card = (target / "README.md").read_text()
     assert "`backup__dr` (high)" in card
+    assert "2 model answers to infrastructure-as-code tasks" in card
+    before = (target / "data.parquet").read_bytes()
+    # an export is never overwritten; a push that cannot happen is a problem
+    assert main(["export", str(run), "--to", str(target)]) == 2
+    assert (target / "data.parquet").read_bytes() == before
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
-    assert (
-        main(["export", str(run), "--to", str(target), "--push-to-hub", "me/runs"]) == 2
-    )
+    pushed = tmp_path / "pushed"
+    args = ["export", str(run), "--to", str(pushed)]
+    assert main([*args, "--push-to-hub", "me/runs"]) == 1
+    assert (pushed / "data.parquet").is_file()
+    assert main([*args, "--push-to-hub", "bad name"]) == 2
 
 
 def test_tasks_load_from_a_local_file_with_a_column_mapping(tmp_path: Path) -> None:
