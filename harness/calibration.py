@@ -7,6 +7,7 @@ property the task requires may also fail requirements coverage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -43,20 +44,36 @@ class CheckResult:
         return not self.errors and failed == self.expected
 
 
-def check_references(tasks: list[Task]) -> list[CheckResult]:
-    results = []
+def reference_answers(tasks: list[Task]) -> list[tuple[Task, str]]:
+    """Each task's built-in answers to check: the ideal, its flaws and, where
+    the task lists requirements, the stub and the partial answer."""
+    answers = []
     for task in tasks:
         cut_down = [STUB, PARTIAL] if task.constraints.requirements else []
-        for variant in [IDEAL, *(f.mode for f in task.flaws), *cut_down]:
-            response = ReferenceResponder(variant).respond(task, 0)
-            answer = Answer(response.text or "", task.constraints, task.id)
-            grades = grade_answer(answer)
-            failed = tuple(g.failure_mode for g in grades if g.verdict is Verdict.FAIL)
-            crashed = tuple(
-                g.failure_mode for g in grades if g.verdict is Verdict.ERROR
-            )
-            results.append(CheckResult(task.id, variant, failed, crashed))
+        answers += [
+            (task, v) for v in [IDEAL, *(f.mode for f in task.flaws), *cut_down]
+        ]
+    return answers
+
+
+def check_references(
+    tasks: list[Task], tick: Callable[[], None] | None = None
+) -> list[CheckResult]:
+    results = []
+    for task, variant in reference_answers(tasks):
+        results.append(_check(task, variant))
+        if tick:
+            tick()
     return results
+
+
+def _check(task: Task, variant: str) -> CheckResult:
+    response = ReferenceResponder(variant).respond(task, 0)
+    answer = Answer(response.text or "", task.constraints, task.id)
+    grades = grade_answer(answer)
+    failed = tuple(g.failure_mode for g in grades if g.verdict is Verdict.FAIL)
+    crashed = tuple(g.failure_mode for g in grades if g.verdict is Verdict.ERROR)
+    return CheckResult(task.id, variant, failed, crashed)
 
 
 def render_check(console: Console, results: list[CheckResult]) -> None:
@@ -74,6 +91,11 @@ def render_check(console: Console, results: list[CheckResult]) -> None:
             verdict,
         )
     console.print(table)
+    wrong = sum(not r.ok for r in results)
+    console.print(
+        f"{len(results)} built-in answers checked: "
+        + (f"[red]{wrong} mismatched[/]" if wrong else "[green]all as expected[/]")
+    )
 
 
 def render_catalog(console: Console) -> None:

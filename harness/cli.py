@@ -282,7 +282,14 @@ def _add_graders(commands: Any) -> None:
         "task's reference and flawed answers and verifies that the ideal "
         "passes and each flaw fails only its own mode.",
     )
-    graders.add_argument("action", nargs="?", choices=("list", "check"), default="list")
+    graders.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "check"),
+        default="list",
+        metavar="list|check",
+        help="list the catalogue (the default), or check the graders",
+    )
     graders.set_defaults(handler=cmd_graders)
 
 
@@ -808,12 +815,23 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_graders(args: argparse.Namespace) -> int:
-    from harness.calibration import check_references, render_catalog, render_check
+    from harness.calibration import (
+        check_references,
+        reference_answers,
+        render_catalog,
+        render_check,
+    )
 
     if args.action == "list":
         render_catalog(console)
         return EXIT_OK
-    results = check_references(list(all_tasks().values()))
+    from rich.progress import Progress
+
+    tasks = list(all_tasks().values())
+    quiet = not errors.is_terminal
+    with Progress(console=errors, transient=True, disable=quiet) as bar:
+        step = bar.add_task("checking", total=len(reference_answers(tasks)))
+        results = check_references(tasks, lambda: bar.advance(step))
     render_check(console, results)
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS
 
