@@ -148,7 +148,9 @@ def test_graders_list_and_check(capsys) -> None:
     assert main(["graders"]) == 0
     assert "dependency.circular" in capsys.readouterr().out
     assert main(["graders", "check"]) == 0
-    assert "MISMATCH" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "MISMATCH" not in out
+    assert "119 built-in answers checked: all as expected" in out
 
 
 def test_regrading_a_run_is_byte_identical(tmp_path: Path) -> None:
