@@ -27,13 +27,18 @@ EXAMPLES_PER_MODE = 5
 CONTEXT_LINES = 3
 SCORE_DEFINITION = (
     "Each answer scores the share of the failure modes judged on it that it "
-    "passed (0 when it holds no Terraform); a model's score is the mean over its "
+    "passed, times the share of the task's requirements it meets when the task "
+    "states any (0 when it holds no Terraform); a model's score is the mean over its "
     "answers, with a 95% bootstrap interval resampling tasks. Clean answers have "
     'no critical or high finding (95% Wilson interval). "Could not judge" never '
     "counts for or against a model."
 )
 
 Key = tuple[str, str, int]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -285,8 +290,9 @@ def render_markdown(view: dict[str, Any]) -> str:
     lines = [
         f"# iacbench report: {view['run_name']}",
         "",
-        f"{view['answer_count']} answers, {len(board['models'])} model(s), "
-        f"{len(board['modes'])} failure modes.",
+        f"{_count(view['answer_count'], 'answer')}, "
+        f"{_count(len(board['models']), 'model')}, "
+        f"{_count(len(board['modes']), 'failure mode')}.",
         "",
         view["score_definition"],
         "",
