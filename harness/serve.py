@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from harness.models.reference import ReferenceResponder
+from harness.models.reference import ReferenceResponder, variants
 from harness.serve_batch import BatchDesk
 from harness.tasks import Task
 
@@ -63,6 +63,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         parts = self.path.rstrip("/").split("/")
+        if parts[-1] == "models":
+            self._send(200, self.server.models())
+            return
         if parts[-2:-1] == ["batches"]:
             self._send(*self.server.desk.retrieve(parts[-1]))
             return
@@ -197,6 +200,17 @@ class LocalServer(ThreadingHTTPServer):
             with self._lock:
                 self.in_flight -= 1
 
+    def models(self) -> dict[str, Any]:
+        """The models it answers as: every built-in the tasks document."""
+        names = variants(list(self.tasks.values()))
+        return {
+            "object": "list",
+            "data": [
+                {"id": n, "object": "model", "created": 0, "owned_by": "iacbench"}
+                for n in names
+            ],
+        }
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
@@ -248,6 +262,11 @@ def _context_error(size: int, limit: int) -> dict[str, Any]:
 def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
     # a word stands for a token; an answer longer than max_tokens is cut there
     words = len(text.split())
+    asked = sum(
+        len(str(m.get("content", "")).split())
+        for m in request.get("messages", [])
+        if isinstance(m, dict)
+    )
     limit = request.get("max_tokens")
     finish = "stop"
     if isinstance(limit, int) and 0 < limit < words:
@@ -266,8 +285,8 @@ def _completion(request: dict[str, Any], text: str) -> dict[str, Any]:
             }
         ],
         "usage": {
-            "prompt_tokens": 0,
+            "prompt_tokens": asked,
             "completion_tokens": words,
-            "total_tokens": words,
+            "total_tokens": asked + words,
         },
     }

@@ -35,6 +35,9 @@ def test_serve_prints_its_url_and_answers_the_openai_client() -> None:
             messages=[{"role": "user", "content": task.prompt}],
         )
         assert completion.choices[0].message.content == render(task.reference)
+        assert completion.usage.prompt_tokens == len(task.prompt.split())
+        models = [m.id for m in client.models.list()]
+        assert models[0] == "ideal" and "stub" in models
         with pytest.raises(openai.NotFoundError):
             client.chat.completions.create(
                 model="no-such-flaw",
