@@ -242,13 +242,15 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="cache of model answers, parsed files and grades "
-        "(default $IACBENCH_CACHE or ~/.cache/iacbench; delete it to clear it)",
+        help="cache of model answers, parsed files and grades (default "
+        "$IACBENCH_CACHE, else $XDG_CACHE_HOME/iacbench, else "
+        "~/.cache/iacbench; delete it to clear it)",
     )
     command.add_argument(
         "--no-cache",
         action="store_true",
-        help="ask, parse and grade everything afresh",
+        help="neither read nor write the cache: models are asked (by run), "
+        "and answers parsed and graded, afresh",
     )
     command.add_argument(
         "--no-report",
