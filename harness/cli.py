@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(message)s",
-        handlers=[RichHandler(console=errors)],
+        # one look for every warning: no time or source line, as the CLI's own
+        handlers=[RichHandler(console=errors, show_time=False, show_path=False)],
     )
     if not hasattr(args, "handler"):
         parser.print_help()
