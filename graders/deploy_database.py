@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from graders.base import Finding
@@ -15,6 +16,9 @@ from graders.deploy_limits import (
     AURORA_CLASS_SOURCE,
     AUTH_TOKEN_SOURCE,
     AUTH_TOKEN_SPECIALS,
+    CLUSTER_PASSWORD_MAX,
+    CLUSTER_SOURCE,
+    CLUSTER_USER_MAX,
     DOCDB_CLASS,
     DOCDB_CLASS_SOURCE,
     ENGINES,
@@ -83,7 +87,16 @@ def _limits(obj: Declared, where: Where) -> EngineLimits | None:
         engine = _DEFAULT_ENGINE.get(obj.type, UNKNOWN)
     if not isinstance(engine, str):
         return None
-    return next((e for e in ENGINES if re.fullmatch(e.engine, engine)), None)
+    limits = next((e for e in ENGINES if re.fullmatch(e.engine, engine)), None)
+    if limits is not None and obj.type == "aws_rds_cluster":
+        # a cluster takes shorter names and passwords than its engine's instances
+        return replace(
+            limits,
+            user_max=min(limits.user_max, CLUSTER_USER_MAX),
+            password_max=min(limits.password_max, CLUSTER_PASSWORD_MAX),
+            source=CLUSTER_SOURCE,
+        )
+    return limits
 
 
 def _user(obj: Declared, limits: EngineLimits, where: Where) -> Iterator[Finding]:

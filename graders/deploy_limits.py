@@ -561,6 +561,13 @@ ENGINES: tuple[EngineLimits, ...] = (
     ),
 )
 
+CLUSTER_USER_MAX = 16
+CLUSTER_PASSWORD_MAX = 41
+CLUSTER_SOURCE = (
+    "Amazon RDS API Reference, CreateDBCluster MasterUsername (1 to 16 "
+    "characters) and MasterUserPassword (8 to 41 characters)"
+)
+
 # every printable ASCII character except these is allowed in an RDS password
 RDS_PASSWORD_REFUSED = frozenset('/@" ')
 # ElastiCache AUTH tokens allow only these non-alphanumeric characters

@@ -872,3 +872,27 @@ resource "aws_db_instance" "fine" {
         "one subnet: a load balancer needs subnets in at least two "
         "Availability Zones",
     ]
+
+
+def test_clusters_take_shorter_names_and_passwords_than_instances() -> None:
+    text = """
+resource "random_password" "long" {
+  length  = 64
+  special = false
+}
+resource "aws_rds_cluster" "c" {
+  engine          = "aurora-postgresql"
+  master_username = "payments_administrator"
+  master_password = random_password.long.result
+}
+resource "aws_db_instance" "i" {
+  engine   = "postgres"
+  username = "payments_administrator"
+  password = random_password.long.result
+}
+"""
+    assert messages(text) == [
+        'master user name "payments_administrator" is 22 characters; the engine '
+        "allows 16",
+        "random_password.long makes 64 characters; AWS takes 8 to 41",
+    ]
