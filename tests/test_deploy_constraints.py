@@ -896,3 +896,29 @@ resource "aws_db_instance" "i" {
         "allows 16",
         "random_password.long makes 64 characters; AWS takes 8 to 41",
     ]
+
+
+def test_optional_attribute_defaults_are_read() -> None:
+    text = """
+variable "db" {
+  type = object({
+    engine   = optional(string, "postgres")
+    username = optional(string, "admin")
+    size     = optional(number)
+  })
+  default = {}
+}
+variable "queues" {
+  type    = map(object({ name = optional(string, "Orders Queue") }))
+  default = { orders = {} }
+}
+resource "aws_db_instance" "d" {
+  engine   = var.db.engine
+  username = var.db.username
+}
+resource "aws_sqs_queue" "q" { name = var.queues["orders"].name }
+"""
+    assert messages(text) == [
+        'master user name "admin" is reserved by the engine',
+        "name \"Orders Queue\" has characters AWS refuses: ' '",
+    ]

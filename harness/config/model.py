@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.config.expr import (
     UNKNOWN,
+    Call,
     Expr,
     ObjectExpr,
     Scope,
@@ -241,4 +242,39 @@ class ConfigScope(Scope):
         if root == "local":
             return evaluate(obj.expr, self) if obj.expr is not None else UNKNOWN
         default = obj.block.get("default") if obj.block else None
-        return evaluate(default, self) if default is not None else UNKNOWN
+        if default is None:
+            return UNKNOWN
+        kind = obj.block.get("type") if obj.block else None
+        return with_optional_defaults(evaluate(default, self), kind, self)
+
+
+def with_optional_defaults(value: Any, kind: Expr | None, scope: Scope) -> Any:
+    """A value as its type constraint completes it: an attribute an
+    ``object({...})`` declares ``optional(type, default)`` and the value leaves
+    out takes that default, inside lists, sets and maps of objects too."""
+    if not isinstance(kind, Call) or not kind.args:
+        return value
+    inner = kind.args[0]
+    if kind.name in ("list", "set") and isinstance(value, list):
+        return [with_optional_defaults(v, inner, scope) for v in value]
+    if kind.name == "map" and isinstance(value, dict):
+        return {k: with_optional_defaults(v, inner, scope) for k, v in value.items()}
+    if kind.name != "object" or not isinstance(inner, ObjectExpr):
+        return value
+    if not isinstance(value, dict):
+        return value
+    completed = dict(value)
+    for key, attribute in inner.items:
+        name = object_key(key)
+        if name is None or not isinstance(attribute, Call) or not attribute.args:
+            continue
+        if attribute.name != "optional":
+            if name in value:
+                completed[name] = with_optional_defaults(value[name], attribute, scope)
+        elif name not in value and len(attribute.args) == 2:
+            completed[name] = evaluate(attribute.args[1], scope)
+        elif name in value:
+            completed[name] = with_optional_defaults(
+                value[name], attribute.args[0], scope
+            )
+    return completed
