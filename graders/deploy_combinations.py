@@ -7,6 +7,7 @@ the interval, and Lambda environment variables the runtime reserves.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from graders.deploy_limits import (
     LAMBDA_RESERVED_KEYS,
     LAMBDA_RESERVED_SOURCE,
 )
-from graders.deploy_values import refusal, targets, values_of
+from graders.deploy_values import items_at, refusal, targets, values_of
 from graders.evaluation import as_bool, as_number, referenced
 from harness.config.configuration import Configuration
 from harness.config.expr import (
@@ -381,6 +382,42 @@ def _single(config: Configuration, subnets: Expr | None) -> bool:
     return target.block.get("count") is None and target.block.get("for_each") is None
 
 
+_RULE_SOURCE = (
+    "Amazon EC2 API Reference, IpRange CidrIp: an IPv4 CIDR block "
+    "(IPv6 ranges go in Ipv6Ranges)"
+)
+
+
+def _rule_blocks(*paths: str) -> Check:
+    """Security group rules whose IPv4 range argument holds an IPv6 block."""
+
+    def check(config: Configuration, obj: Declared, where: Where) -> Iterator[Finding]:
+        reported = set()
+        for path in paths:
+            for name, seen, item in items_at(obj, path, where):
+                problem = _not_ipv4(item)
+                if problem and (name, item) not in reported:
+                    reported.add((name, item))
+                    yield refusal(
+                        obj,
+                        f'{name} "{item}"{seen.label()} {problem}',
+                        "Give IPv4 blocks here and IPv6 ones in the IPv6 argument.",
+                        _RULE_SOURCE,
+                    )
+
+    return check
+
+
+def _not_ipv4(item: Any) -> str | None:
+    if not isinstance(item, str):
+        return None
+    try:
+        network = ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return None  # a malformed block is the CIDR rules' finding
+    return "is an IPv6 block" if network.version == 6 else None
+
+
 _STORAGE_SOURCE = (
     "Amazon RDS User Guide, DB instance storage: General Purpose SSD from "
     "20 GiB, Provisioned IOPS SSD from 100 GiB"
@@ -434,6 +471,10 @@ _CHECKS: dict[str, tuple[Check, ...]] = {
     ),
     "aws_elasticache_replication_group": (_failover,),
     "aws_db_instance": (_monitoring_role, _storage),
+    "aws_security_group": (_rule_blocks("ingress.cidr_blocks", "egress.cidr_blocks"),),
+    "aws_security_group_rule": (_rule_blocks("cidr_blocks"),),
+    "aws_vpc_security_group_ingress_rule": (_rule_blocks("cidr_ipv4"),),
+    "aws_vpc_security_group_egress_rule": (_rule_blocks("cidr_ipv4"),),
     "aws_lb": (_one_subnet("load balancer", "subnets", _ALB_SOURCE),),
     "aws_alb": (_one_subnet("load balancer", "subnets", _ALB_SOURCE),),
     "aws_db_subnet_group": (

@@ -707,6 +707,7 @@ def test_no_aws_resources_cannot_be_judged() -> None:
         ('split(",", 7)', ["7"]),
         ('join("-", ["a", 1, true])', "a-1-true"),
         ('upper(12)', "12"),
+        ('sensitive("p@ss")', "p@ss"),
         # calls Terraform refuses leave the value unknown, never raise
         ("element([], 1)", UNKNOWN),
         ('lookup("prod", "BUCKET", "x")', UNKNOWN),
@@ -921,4 +922,64 @@ resource "aws_sqs_queue" "q" { name = var.queues["orders"].name }
     assert messages(text) == [
         'master user name "admin" is reserved by the engine',
         "name \"Orders Queue\" has characters AWS refuses: ' '",
+    ]
+
+
+def test_each_environment_folder_with_its_own_provider_is_its_own_root() -> None:
+    def root(env: str, second: str) -> str:
+        return f"""**environments/{env}/main.tf**
+
+```hcl
+provider "aws" {{ region = "us-east-1" }}
+resource "aws_vpc" "main" {{ cidr_block = "10.0.0.0/16" }}
+resource "aws_subnet" "a" {{
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}}
+resource "aws_subnet" "b" {{
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "{second}"
+}}
+```
+"""
+
+    answer = root("dev", "10.0.2.0/24") + root("prod", "10.0.1.0/25")
+    grade = run_grader(by_id(MODE), Answer(answer), strict=True)
+    assert [f.message for f in grade.findings] == [
+        "aws_subnet.a: cidr_block 10.0.1.0/24 overlaps aws_subnet.b's 10.0.1.0/25"
+    ]
+    assert grade.findings[0].file == "environments/prod/main.tf"
+    schema = run_grader(by_id("schema.validity"), Answer(answer), strict=True)
+    assert schema.verdict is Verdict.PASS
+
+
+def test_security_group_ranges_must_be_ipv4_blocks() -> None:
+    text = """
+resource "aws_security_group" "g" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0", "::/0"]
+  }
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_vpc_security_group_ingress_rule" "r" {
+  cidr_ipv4   = "fd00::/8"
+  ip_protocol = "tcp"
+}
+resource "aws_security_group_rule" "bad" {
+  type        = "ingress"
+  cidr_blocks = ["10.0.0.0/33"]
+}
+"""
+    assert messages(text) == [
+        'cidr_blocks "::/0" is an IPv6 block',
+        "cidr_blocks '10.0.0.0/33' is malformed",
+        'cidr_ipv4 "fd00::/8" is an IPv6 block',
     ]

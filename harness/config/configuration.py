@@ -103,7 +103,9 @@ def build(
     """Parse and index ``(name, text)`` files, one configuration per module.
 
     A folder is a child module (with its own namespace) when a module block's
-    local ``source`` names it or its path has a ``modules`` folder; every other
+    local ``source`` names it or its path has a ``modules`` folder, or when it
+    is one of several folders that each declare a provider or a ``terraform``
+    block (separate roots, such as one folder per environment); every other
     file belongs to the root module, wherever the answer said it lives. Files
     named in ``cut`` may end early (their fence was never closed); without
     ``cut`` every file may.
@@ -160,7 +162,23 @@ def _module_folders(parsed: list[ParsedFile]) -> set[str]:
             if isinstance(source, str) and source.startswith(("./", "../")):
                 base = posixpath.normpath(posixpath.join(_folder(item.name), source))
                 sources.add(base.lstrip("./"))
-    return {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
+    modules = {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
+    return modules | _separate_roots(parsed, modules)
+
+
+def _separate_roots(parsed: list[ParsedFile], modules: set[str]) -> set[str]:
+    """Folders that are each a root of their own (``environments/dev`` and
+    ``environments/prod``, each with its provider): two or more of them, none
+    the answer's top folder, each keeps its own namespace."""
+    roots = {
+        _folder(item.name)
+        for item in parsed
+        if any(b.type in ("provider", "terraform") for b in item.blocks)
+    }
+    roots -= modules
+    if "" in roots or len(roots) < 2:
+        return set()
+    return roots
 
 
 def _declare_block(config: Configuration, block: Block) -> None:

@@ -490,6 +490,8 @@ _FUNCTIONS: dict[str, Any] = {
     "contains": lambda lst, v: v in lst,
     "element": lambda lst, i: lst[i % len(lst)],
     "try": lambda *a: a[0],
+    "sensitive": lambda v: v,
+    "nonsensitive": lambda v: v,
 }
 
 def _text(value: Any) -> str:
