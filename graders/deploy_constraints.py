@@ -24,6 +24,7 @@ from graders.deploy_values import (
     alphabet,
     engine_of,
     items_at,
+    module_scopes,
     partial,
     random_pieces,
     refusal,
@@ -43,8 +44,12 @@ def check(answer: Answer) -> Iterator[Finding]:
     if not any(r.type.startswith("aws_") for m in modules for r in m.resources()):
         raise CouldNotJudge("the answer declares no AWS resources")
     seen: set[str] = set()
+    environments = answer.constraints.environments
+    wheres = {id(m): scopes(m, environments) for m in modules}
     for module in modules:
-        where = scopes(module, answer.constraints.environments)
+        where = wheres[id(module)]
+        for parent in modules:
+            where = where + module_scopes(parent, module, wheres[id(parent)])
         for finding in _module(module, where):
             if finding.message not in seen:
                 seen.add(finding.message)

@@ -9,6 +9,7 @@ lower bound on a name's length when only part of it is known.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import string
 from collections.abc import Callable, Iterator
@@ -85,6 +86,42 @@ def scopes(config: Configuration, environments: tuple[str, ...]) -> list[tuple]:
         if accepts_environment(config, env)
     ]
     return found
+
+
+_META = frozenset(
+    {"source", "version", "count", "for_each", "providers", "depends_on"}
+)
+
+
+def module_scopes(
+    parent: Configuration, child: Configuration, where: list[tuple[str, Scope]]
+) -> list[tuple[str, Scope]]:
+    """A child module's scope for each call of it in ``parent``, its
+    variables set to the inputs the call gives where they are known."""
+    found: list[tuple[str, Scope]] = []
+    for call in parent.of_kind("module"):
+        if call.block is None or _called_folder(call) != child.directory:
+            continue
+        for env, scope in where:
+            inputs = {
+                name: value
+                for name, attr in call.block.attributes.items()
+                if name not in _META
+                and (value := evaluate(attr.expr, scope)) is not UNKNOWN
+            }
+            label = ", ".join(w for w in (env, call.address) if w)
+            found.append((label, ArgumentScope(child, child.scope(inputs))))
+    return found
+
+
+def _called_folder(call: Declared) -> str | None:
+    assert call.block is not None
+    written = call.block.get("source")
+    source = evaluate(written) if written is not None else None
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None
+    folder = posixpath.dirname(call.location.file.replace("\\", "/"))
+    return posixpath.normpath(posixpath.join(folder, source)).lstrip("./")
 
 
 def values_of(

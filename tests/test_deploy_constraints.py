@@ -983,3 +983,34 @@ resource "aws_security_group_rule" "bad" {
         "cidr_blocks '10.0.0.0/33' is malformed",
         'cidr_ipv4 "fd00::/8" is an IPv6 block',
     ]
+
+
+def test_values_a_module_call_passes_are_checked_in_the_module() -> None:
+    answer = """**main.tf**
+
+```hcl
+module "logs" {
+  source = "./modules/bucket"
+  name   = "MyCompany-Logs"
+}
+module "ok" {
+  source = "./modules/bucket"
+  name   = "mycompany-archive"
+}
+```
+
+**modules/bucket/main.tf**
+
+```hcl
+variable "name" {
+  type    = string
+  default = "default-bucket"
+}
+resource "aws_s3_bucket" "b" { bucket = var.name }
+```
+"""
+    grade = run_grader(by_id(MODE), Answer(answer), strict=True)
+    assert [f.message for f in grade.findings] == [
+        """aws_s3_bucket.b: bucket "MyCompany-Logs" (module.logs) has characters """
+        "AWS refuses: 'C' 'L' 'M'"
+    ]
