@@ -115,6 +115,8 @@ class AnswerJournal:
         self._index: dict[bytes, tuple[Path, int, int]] | None = None
         self._segment: BinaryIO | None = None
         self._segment_path = self.folder / f"{time.time_ns()}-{os.getpid()}.seg"
+        # looked for once: a miss then costs no file system call
+        self._has_legacy = self.legacy.folder.is_dir()
 
     def get(self, key: str) -> Any:
         with self._lock:
@@ -122,7 +124,7 @@ class AnswerJournal:
                 self._index = self._scan()
             where = self._index.get(bytes.fromhex(key))
         if where is None:
-            return self.legacy.get(key)
+            return self.legacy.get(key) if self._has_legacy else None
         path, offset, length = where
         try:
             with path.open("rb") as handle:

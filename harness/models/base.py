@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from harness.tasks import Task
@@ -21,7 +21,16 @@ class Response:
     defect: str | None = None  # why the text, though recorded, is not fit to grade
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: asdict deep-copies each field, which costs on every answer
+        return {
+            "text": self.text,
+            "finish_reason": self.finish_reason,
+            "usage": dict(self.usage),
+            "latency_s": self.latency_s,
+            "error": self.error,
+            "retries": self.retries,
+            "defect": self.defect,
+        }
 
 
 class Responder(Protocol):
