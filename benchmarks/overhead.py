@@ -13,12 +13,19 @@ Each figure is the best of a few rounds, since the machine may be shared. The
 ratio is bare answers per second over harness answers per second; the target
 is at most 1.25 at 64 in flight.
 
+It then runs the whole of ``iacbench run`` (asking, writing and grading, in a
+process of its own) for a number of answers and for four times as many, and
+compares their peak resident memory: answers are graded as they are written
+and then dropped, and at most a bounded number are asked ahead, so the ratio
+should be near 1.
+
 Run it with ``.venv/bin/python benchmarks/overhead.py [--requests N] [--task ID]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -98,6 +105,33 @@ def harness(url: str, task: Task, requests: int, in_flight: int) -> float:
     return requests / elapsed
 
 
+_PEAK = """
+import resource, runpy, sys
+sys.argv = ["iacbench", *sys.argv[1:]]
+try:
+    runpy.run_module("harness.cli", run_name="__main__")
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def peak_memory(url: str, task: Task, answers: int) -> float:
+    """Peak resident megabytes of ``iacbench run`` asking ``answers`` answers."""
+    with tempfile.TemporaryDirectory() as folder:
+        flags = ["--base-url", url, "--model", f"openai:{MODEL}", "--task", task.id]
+        flags += ["--samples", str(answers), "--concurrency", "64", "--no-cache"]
+        flags += ["--no-report", "--out", str(Path(folder) / "run")]
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK, "run", *flags],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "OPENAI_API_KEY": "unused"},
+            check=True,
+        )
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
 def measure(url: str, task: Task, requests: int, rounds: int) -> list[tuple]:
     best = {(level, path): 0.0 for level in LEVELS for path in PATHS}
     for round_ in range(rounds):
@@ -119,6 +153,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=640)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--memory-answers",
+        type=int,
+        default=400,
+        help="answers in the smaller of the two whole runs measured for memory",
+    )
+    parser.add_argument(
         "--task",
         default="payment-system",
         help="whose reference the server answers with (default: the largest, 63 KB)",
@@ -130,6 +170,8 @@ def main() -> None:
     try:
         bare(url, task, 20, 4)  # warm both sides up
         rows = measure(url, task, args.requests, args.rounds)
+        small = peak_memory(url, task, args.memory_answers)
+        large = peak_memory(url, task, 4 * args.memory_answers)
     finally:
         process.terminate()
         process.wait()
@@ -141,6 +183,11 @@ def main() -> None:
             f"{level:>9}  {bare_rate:>8.0f}  {harness_rate:>9.0f}"
             f"  {bare_rate / harness_rate:.2f}{target}"
         )
+    print(
+        f"peak resident memory of a whole run, {4 * args.memory_answers} answers / "
+        f"{args.memory_answers}: {large / small:.2f} ({small:.0f} MB, "
+        f"{large:.0f} MB)  flat is ~1"
+    )
 
 
 if __name__ == "__main__":

@@ -117,6 +117,7 @@ class AnswerJournal:
         self._segment_path = self.folder / f"{time.time_ns()}-{os.getpid()}.seg"
         # looked for once: a miss then costs no file system call
         self._has_legacy = self.legacy.folder.is_dir()
+        self._closed = False
 
     def get(self, key: str) -> Any:
         with self._lock:
@@ -137,6 +138,8 @@ class AnswerJournal:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         digest = bytes.fromhex(key)
         with self._lock:
+            if self._closed:
+                return  # the cache was reconfigured while this call was out
             try:
                 handle = self._open()
                 offset = handle.tell() + self.HEADER.size
@@ -179,6 +182,7 @@ class AnswerJournal:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._segment is not None:
                 self._segment.close()
                 self._segment = None
@@ -186,6 +190,7 @@ class AnswerJournal:
 
 _caches: dict[str, DiskCache | None] = {}
 _journals: dict[Path, AnswerJournal] = {}
+_journals_lock = threading.Lock()
 
 
 def configure(root: Path | None) -> None:
@@ -214,6 +219,7 @@ def answer_cache() -> AnswerJournal | None:
     if os.environ.get(CACHE_ENV + "_DISABLED") == "1":
         return None
     root = default_root()
-    if root not in _journals:
-        _journals[root] = AnswerJournal(root)
-    return _journals[root]
+    with _journals_lock:  # threads asking at once must share one journal
+        if root not in _journals:
+            _journals[root] = AnswerJournal(root)
+        return _journals[root]

@@ -79,6 +79,10 @@ def grade_jobs(jobs: Iterable[Job], workers: int = 1) -> Iterator[list[dict[str,
         return
     window: deque[Future[list[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
+        # the workers start now, before the jobs' source starts threads of its
+        # own (a live run's calls): a process forked beside them could inherit
+        # a lock one of them holds
+        pool.submit(int).result()
         for job in jobs:
             window.append(pool.submit(grade_job, job))
             if len(window) >= workers * 8:

@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from harness.store import RunStore, versions
 from harness.tasks import Task
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -126,7 +125,8 @@ def run_benchmark(
     outcome = Outcome(store.directory, {}, counts=counts or Counts())
     store.begin("responses.jsonl")
     store.begin("grades.jsonl")
-    jobs = ask(tasks, responders, settings, store, outcome, tick)
+    # answers are graded as they are written, so none waits in memory
+    jobs = asked(tasks, responders, settings, store, outcome, tick)
     return _grade(jobs, settings.workers, store, outcome, tick)
 
 
@@ -138,7 +138,20 @@ def ask(
     outcome: Outcome,
     tick: Tick | None,
 ) -> list[Job]:
-    """Ask every request, at most ``concurrency`` in flight per model.
+    """Every answer to grade, once all are in (for measuring the asking alone)."""
+    return list(asked(tasks, responders, settings, store, outcome, tick))
+
+
+def asked(
+    tasks: list[Task],
+    responders: list[Responder],
+    settings: Settings,
+    store: RunStore,
+    outcome: Outcome,
+    tick: Tick | None,
+) -> Iterator[Job]:
+    """Ask every request, at most ``concurrency`` in flight per model, and give
+    each answer to grade as soon as it is written.
 
     Answers are written in request order as soon as every earlier one is in,
     so a run's files are the same however the calls interleave.
@@ -159,28 +172,53 @@ def ask(
         swap = _in_batches(requests, settings, store, counts)
         requests = [(t, swap.get(r.name, r), n) for t, r, n in requests]
     recorder = _Recorder(tasks, store, outcome)
-    ready: dict[int, Response] = {}
-    written = 0
     workers = max(1, settings.concurrency * len(responders))
     pool = ThreadPoolExecutor(max_workers=workers)
+
+    def submit(index: int) -> Future[Response]:
+        task, responder, sample = requests[index]
+        return pool.submit(
+            _call, limits[responder.name], counts, responder, task, sample
+        )
+
     try:
-        futures = {
-            pool.submit(_call, limits[r.name], counts, r, t, n): i
-            for i, (t, r, n) in enumerate(requests)
-        }
-        for future in as_completed(futures):
-            ready[futures[future]] = future.result()
-            while written in ready:
-                task, responder, sample = requests[written]
-                recorder.record(ready.pop(written), task, responder.name, sample)
-                if tick:
-                    tick(counts)
-                written += 1
+        window = max(AHEAD, 8 * workers)
+        for index, response in enumerate(_in_order(submit, len(requests), window)):
+            task, responder, sample = requests[index]
+            job = recorder.record(response, task, responder.name, sample)
+            if tick:
+                tick(counts)
+            if job is not None:
+                yield job
     finally:
         # on Ctrl-C no request that has not started is sent; those in flight
         # finish and are cached
         pool.shutdown(wait=True, cancel_futures=True)
-    return recorder.jobs
+
+
+# requests sent ahead of the earliest answer not yet written: enough that one
+# slow call holds up no others, few enough that waiting answers take little memory
+AHEAD = 256
+
+
+def _in_order(
+    submit: Callable[[int], Future[Response]], total: int, window: int
+) -> Iterator[Response]:
+    """Each request's response in request order, with at most ``window``
+    requests submitted beyond the last one given."""
+    pending: dict[Future[Response], int] = {}
+    ready: dict[int, Response] = {}
+    submitted = given = 0
+    while given < total:
+        while submitted < total and submitted - given < window:
+            pending[submit(submitted)] = submitted
+            submitted += 1
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            ready[pending.pop(future)] = future.result()
+        while given in ready:
+            yield ready.pop(given)
+            given += 1
 
 
 def _call(
@@ -235,11 +273,13 @@ class _Recorder:
     def __init__(self, tasks: list[Task], store: RunStore, outcome: Outcome) -> None:
         self.store = store
         self.outcome = outcome
-        self.jobs: list[Job] = []
         # built once per task and shared by its jobs: each build costs milliseconds
         self.constraints = {t.id: t.constraints.to_dict() for t in tasks}
 
-    def record(self, response: Response, task: Task, model: str, sample: int) -> None:
+    def record(
+        self, response: Response, task: Task, model: str, sample: int
+    ) -> Job | None:
+        """Write the answer; return it as a job to grade, or None for a failed call."""
         record = {
             "task_id": task.id,
             "model": model,
@@ -268,17 +308,15 @@ class _Recorder:
             self.outcome.problems.append(
                 f"{model} on {task.id} sample {sample}: {response.error}"
             )
-            return
-        self.jobs.append(
-            Job(
-                task.id,
-                model,
-                sample,
-                response.text,
-                self.constraints[task.id],
-                response.finish_reason,
-                response.defect,
-            )
+            return None
+        return Job(
+            task.id,
+            model,
+            sample,
+            response.text,
+            self.constraints[task.id],
+            response.finish_reason,
+            response.defect,
         )
 
 

@@ -78,6 +78,9 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
         process.wait()
         finished = {_key(r) for r in server.answered}
         assert 3 <= len(finished) < SAMPLES
+        # the last answer the server sent may not have reached the run before
+        # the kill: it was still in flight there
+        arrived = {_key(r) for r in server.answered[:-1]}
         # the same command again, into the same folder
         resumed = subprocess.run(
             _command(server, tmp_path / "killed"),
@@ -89,8 +92,8 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
         assert resumed.returncode == 0, resumed.stderr[-2000:]
         asked = [_key(r) for r in server.requests]
     # every answer that arrived came from the cache on restart; only the one in
-    # flight at the kill (its answer never arrived) could be asked again
-    assert all(asked.count(key) == 1 for key in finished)
+    # flight at the kill could be asked again
+    assert all(asked.count(key) == 1 for key in arrived)
     assert len(asked) - len(set(asked)) <= 1
     with LocalServer(tasks) as clean_server:
         clean_env = {**env, "IACBENCH_CACHE": str(tmp_path / "clean-cache")}
