@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness import cache  # noqa: E402
 from harness.models import make_responders  # noqa: E402
-from harness.runner import Outcome, Settings, ask  # noqa: E402
+from harness.runner import Outcome, Settings, asked  # noqa: E402
 from harness.store import RunStore  # noqa: E402
 from harness.tasks import Task, all_tasks  # noqa: E402
 
@@ -98,7 +98,7 @@ def harness(url: str, task: Task, requests: int, in_flight: int) -> float:
         store = RunStore(Path(folder) / "run")
         outcome = Outcome(store.directory, {})
         start = time.perf_counter()
-        jobs = ask([task], responders, settings, store, outcome, None)
+        jobs = list(asked([task], responders, settings, store, outcome, None))
         elapsed = time.perf_counter() - start
         store.close()
     assert len(jobs) == requests and not outcome.failed_calls, outcome.problems[:3]

@@ -130,18 +130,6 @@ def run_benchmark(
     return _grade(jobs, settings.workers, store, outcome, tick)
 
 
-def ask(
-    tasks: list[Task],
-    responders: list[Responder],
-    settings: Settings,
-    store: RunStore,
-    outcome: Outcome,
-    tick: Tick | None,
-) -> list[Job]:
-    """Every answer to grade, once all are in (for measuring the asking alone)."""
-    return list(asked(tasks, responders, settings, store, outcome, tick))
-
-
 def asked(
     tasks: list[Task],
     responders: list[Responder],
