@@ -47,10 +47,14 @@ def check(answer: Answer) -> Iterator[Finding]:
     environments = answer.constraints.environments
     wheres = {id(m): scopes(m, environments) for m in modules}
     for module in modules:
-        where = wheres[id(module)]
-        for parent in modules:
-            where = where + module_scopes(parent, module, wheres[id(parent)])
-        for finding in _module(module, where):
+        # a module the answer calls is judged as called, its defaults only
+        # where a call leaves a variable unset
+        called = [
+            scope
+            for parent in modules
+            for scope in module_scopes(parent, module, wheres[id(parent)])
+        ]
+        for finding in _module(module, called or wheres[id(module)]):
             if finding.message not in seen:
                 seen.add(finding.message)
                 yield finding

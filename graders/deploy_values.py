@@ -103,11 +103,12 @@ def module_scopes(
         if call.block is None or _called_folder(call) != child.directory:
             continue
         for env, scope in where:
+            # an input the call gives but that is not known stays unknown: the
+            # variable's default does not apply to it
             inputs = {
-                name: value
+                name: evaluate(attr.expr, scope)
                 for name, attr in call.block.attributes.items()
                 if name not in _META
-                and (value := evaluate(attr.expr, scope)) is not UNKNOWN
             }
             label = ", ".join(w for w in (env, call.address) if w)
             found.append((label, ArgumentScope(child, child.scope(inputs))))

@@ -139,6 +139,7 @@ def _missing_sources(config: Configuration, folders: set[str]) -> Iterator[Findi
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             continue
         target = posixpath.normpath(posixpath.join(config.directory, source))
+        target = "" if target == "." else target  # the answer's top folder
         if not any(f == target or f.startswith(target + "/") for f in folders):
             yield Finding.at(
                 module,

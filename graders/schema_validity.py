@@ -16,6 +16,7 @@ are judged for every provider.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from graders import meta_arguments
@@ -329,7 +330,9 @@ def _bad_attribute(
     # data built from the jsii assembly splits a computed name at its digits
     # (checksum_crc32_c for checksum_crc32c); spelled alike without
     # underscores, the two are the same name
-    if attribute.replace("_", "") in {n.replace("_", "") for n in names}:
+    if re.search(r"\d", attribute) and attribute.replace("_", "") in {
+        n.replace("_", "") for n in names if re.search(r"\d_|_\d", n)
+    }:
         return None
     close = difflib.get_close_matches(attribute, names, n=1, cutoff=0.7)
     return target, attribute, close[0] if close else None

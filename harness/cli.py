@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import signal
 import sys
@@ -66,7 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        errors.print("interrupted; everything written so far is kept")
+        errors.print(
+            "interrupted; everything written so far is kept, and every answer "
+            "that arrived is in the cache: the same command resumes the run"
+        )
+        if argv is None:  # the command itself: calls still out are not waited for
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
 
 

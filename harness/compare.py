@@ -125,17 +125,21 @@ def check_comparable(run_a: Path, run_b: Path) -> list[str]:
         t
         for t in shared
         if tasks_a[t].get("grading", "") != tasks_b[t].get("grading", "")
-        and tasks_a[t].get("grading") and tasks_b[t].get("grading")
+        and tasks_a[t].get("grading")
+        and tasks_b[t].get("grading")
     ]
     if regraded:
         raise UserError(
             f"the runs graded {', '.join(regraded)} against different constraints "
             "or requirements (task.json); compare runs graded against the same ones"
         )
+    prompts = [
+        (tasks_a[t].get("fingerprint"), tasks_b[t].get("fingerprint")) for t in shared
+    ]
     return [
         f"{t}: {_version(tasks_a[t])} → {_version(tasks_b[t])}"
-        for t in shared
-        if tasks_a[t].get("fingerprint") != tasks_b[t].get("fingerprint")
+        for t, (a_print, b_print) in zip(shared, prompts, strict=True)
+        if a_print and b_print and a_print != b_print
     ]
 
 

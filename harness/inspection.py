@@ -66,11 +66,29 @@ def inspect_answer(
             for f in config.all_files()
             if f.tail is not None
         ],
-        "addresses": sorted(config.objects),
-        "references": config.reference_map(),
+        "addresses": sorted(_everywhere(config, lambda m: list(m.objects))),
+        "references": dict(
+            sorted(_everywhere(config, lambda m: list(m.reference_map().items())))
+        ),
         "cycles": cycles(graph(config)),
         "findings": findings,
     }
+
+
+def _everywhere(config: Any, read: Any) -> list[Any]:
+    """``read`` of every module folder, its items named with the folder
+    (``modules/vpc: aws_vpc.main``) outside the top one."""
+    found = []
+    for module in config.modules():
+        for item in read(module):
+            if module.directory:
+                item = (
+                    (f"{module.directory}: {item[0]}", item[1])
+                    if isinstance(item, tuple)
+                    else f"{module.directory}: {item}"
+                )
+            found.append(item)
+    return found
 
 
 def _screened(reason: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from harness.models import Responder, Response
 from harness.models.openai_chat import OpenAIResponder
 from harness.models.replay import Recorded, read_recorded
 from harness.store import RunStore, versions
-from harness.tasks import Task
+from harness.tasks import Task, grading_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +178,12 @@ def asked(
                 tick(counts)
             if job is not None:
                 yield job
-    finally:
-        # on Ctrl-C no request that has not started is sent; those in flight
-        # finish and are cached
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # on Ctrl-C no request that has not started is sent, and those in
+        # flight are not waited for: the command line exits at once
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 # requests sent ahead of the earliest answer not yet written: enough that one
@@ -356,19 +358,26 @@ def grade_responses(
     Answers from a run folder keep that run's tasks and models in the manifest,
     each task with the fingerprint of what it is graded against now.
     """
-    store.write_json(
-        "manifest.json",
-        _manifest(
-            "grade",
-            {"responses": str(path), "workers": workers},
-            _provenance(path.parent / "manifest.json", tasks),
-        ),
-    )
+    # only a run's own responses.jsonl comes with a manifest to trust
+    run = path.name == "responses.jsonl"
+    earlier = _provenance(path.parent / "manifest.json", tasks) if run else {}
+    settings = {"responses": str(path), "workers": workers}
+    store.write_json("manifest.json", _manifest("grade", settings, earlier))
     outcome = Outcome(store.directory, {}, counts=counts or Counts())
     store.begin("responses.jsonl")
     store.begin("grades.jsonl")
-    jobs = _recorded_jobs(path, tasks, store, outcome)
-    return _grade(jobs, workers, store, outcome, tick)
+    graded: dict[str, dict[str, Any]] = {}
+    jobs = _recorded_jobs(path, tasks, store, outcome, graded)
+    outcome = _grade(jobs, workers, store, outcome, tick)
+    # what each task was graded against, so compare can refuse a mismatch
+    found = dict(earlier.get("tasks", {}))
+    for task_id, constraints in graded.items():
+        entry = found.setdefault(task_id, {})
+        entry["grading"] = grading_fingerprint(constraints)
+    store.write_json(
+        "manifest.json", _manifest("grade", settings, {**earlier, "tasks": found})
+    )
+    return outcome
 
 
 def _provenance(source: Path, tasks: dict[str, Task]) -> dict[str, Any]:
@@ -391,10 +400,15 @@ def _provenance(source: Path, tasks: dict[str, Task]) -> dict[str, Any]:
 
 
 def _recorded_jobs(
-    path: Path, tasks: dict[str, Task], store: RunStore, outcome: Outcome
+    path: Path,
+    tasks: dict[str, Task],
+    store: RunStore,
+    outcome: Outcome,
+    as_dicts: dict[str, dict[str, Any]],
 ) -> Iterator[Job]:
+    """Jobs for the recorded answers; ``as_dicts`` gathers each task's
+    constraints, built once per task (each build costs milliseconds)."""
     inferred: dict[str, Constraints] = {}
-    as_dicts: dict[str, dict[str, Any]] = {}  # one per task: each costs milliseconds
     seen: set[tuple[str, str, int]] = set()
     for recorded in read_recorded(path, outcome.problems):
         key = (recorded.task_id, recorded.model, recorded.sample)

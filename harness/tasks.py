@@ -56,8 +56,13 @@ class Task:
     def grading(self) -> str:
         """A short hash of what the answers are graded against: the constraints
         and requirements. A prompt edit leaves it alone."""
-        text = json.dumps(self.constraints.to_dict(), sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        return grading_fingerprint(self.constraints.to_dict())
+
+
+def grading_fingerprint(constraints: dict[str, Any]) -> str:
+    """A short hash of the constraints and requirements answers are graded on."""
+    text = json.dumps(constraints, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def prompts_dir() -> Path:

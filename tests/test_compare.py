@@ -191,3 +191,25 @@ def test_changed_constraints_are_refused(tmp_path: Path, monkeypatch, capsys) ->
         "the runs graded payment-system against different constraints or "
         "requirements (task.json)" in err
     )
+
+
+def test_answers_graded_from_a_plain_file_carry_what_they_were_graded_on(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    def edit(task: Path) -> None:
+        spec = json.loads((task / "task.json").read_text())
+        spec["constraints"]["caching"] = True
+        (task / "task.json").write_text(json.dumps(spec))
+
+    before = tmp_path / "before"
+    assert _run(before, None, monkeypatch) == 0
+    plain = tmp_path / "answers.jsonl"
+    shutil.copy(before / "responses.jsonl", plain)
+    monkeypatch.setenv("IACBENCH_PROMPTS", str(_prompts_copy(tmp_path, edit)))
+    after = tmp_path / "after"
+    assert main(["grade", "--responses", str(plain), "--out", str(after)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(before), str(after)]) == 2
+    assert "against different constraints" in " ".join(
+        capsys.readouterr().err.split()
+    )

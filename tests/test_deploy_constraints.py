@@ -1014,3 +1014,95 @@ resource "aws_s3_bucket" "b" { bucket = var.name }
         """aws_s3_bucket.b: bucket "MyCompany-Logs" (module.logs) has characters """
         "AWS refuses: 'C' 'L' 'M'"
     ]
+
+
+def test_a_separate_root_reads_its_own_tfvars() -> None:
+    def root(env: str, name: str) -> str:
+        return f"""**environments/{env}/main.tf**
+
+```hcl
+provider "aws" {{ region = "us-east-1" }}
+variable "bucket_name" {{ default = "fine-bucket" }}
+resource "aws_s3_bucket" "b" {{ bucket = var.bucket_name }}
+```
+
+**environments/{env}/terraform.tfvars**
+
+```hcl
+bucket_name = "{name}"
+```
+"""
+
+    answer = root("dev", "Acme_Dev_Bucket") + root("prod", "acme-prod-bucket")
+    grade = run_grader(by_id(MODE), Answer(answer), strict=True)
+    assert [(f.file, f.message) for f in grade.findings] == [
+        (
+            "environments/dev/main.tf",
+            """aws_s3_bucket.b: bucket "Acme_Dev_Bucket" has characters AWS """
+            "refuses: 'A' 'B' 'D' '_'",
+        )
+    ]
+
+
+def test_a_called_module_is_judged_only_as_called() -> None:
+    answer = """**main.tf**
+
+```hcl
+module "db" {
+  source            = "./modules/rds"
+  for_each          = var.databases
+  allocated_storage = each.value.storage
+  storage_type      = "io1"
+}
+module "logs" {
+  source = "./modules/bucket"
+  name   = "acme-logs-bucket"
+}
+```
+
+**modules/rds/main.tf**
+
+```hcl
+variable "allocated_storage" { default = 20 }
+variable "storage_type" { default = "gp3" }
+resource "aws_db_instance" "d" {
+  engine            = "postgres"
+  allocated_storage = var.allocated_storage
+  storage_type      = var.storage_type
+}
+```
+
+**modules/bucket/main.tf**
+
+```hcl
+variable "name" { default = "CHANGE_ME" }
+resource "aws_s3_bucket" "b" { bucket = var.name }
+```
+"""
+    grade = run_grader(by_id(MODE), Answer(answer), strict=True)
+    assert grade.findings == []
+
+
+def test_optional_defaults_nest_and_replace_null() -> None:
+    text = """
+variable "db" {
+  type = object({
+    username = optional(string, "admin")
+    storage  = optional(object({
+      type = optional(string, "io1")
+      size = optional(number, 50)
+    }), {})
+  })
+  default = { username = null }
+}
+resource "aws_db_instance" "d" {
+  engine            = "postgres"
+  username          = var.db.username
+  storage_type      = var.db.storage.type
+  allocated_storage = var.db.storage.size
+}
+"""
+    assert messages(text) == [
+        "allocated_storage 50: io1 storage starts at 100 GiB",
+        'master user name "admin" is reserved by the engine',
+    ]

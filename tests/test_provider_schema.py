@@ -97,8 +97,11 @@ resource "aws_s3_object" "o" {
 }
 output "sum" { value = aws_s3_object.o.checksum_crc32c }
 output "bad" { value = aws_s3_object.o.checksum_crc99 }
+output "squashed" { value = aws_s3_object.o.versionid }
 """
     assert _findings({"main.tf": text}) == {
         "output.bad reads aws_s3_object.o.checksum_crc99, which aws_s3_object "
-        "does not export in the AWS provider 6.25.0"
+        "does not export in the AWS provider 6.25.0",
+        "output.squashed reads aws_s3_object.o.versionid, which aws_s3_object "
+        "does not export in the AWS provider 6.25.0",
     }

@@ -28,3 +28,27 @@ resource "aws_instance" "web" {
     ]
     escaped = text.replace("${VERSION}", "$${VERSION}")
     assert messages(escaped) == []
+
+
+def test_the_top_folder_as_a_module_source_is_there() -> None:
+    def root(env: str) -> str:
+        return (
+            f'**environments/{env}/main.tf**\n\n```hcl\nprovider "aws" {{}}\n'
+            'module "app" {\n  source = "../../"\n}\n```\n\n'
+        )
+
+    top = '**main.tf**\n\n```hcl\nresource "aws_s3_bucket" "b" {}\n```\n\n'
+    answer = top + root("dev") + root("prod")
+    grade = run_grader(by_id("references.undefined"), Answer(answer), strict=True)
+    assert [f.message for f in grade.findings] == []
+    missing = answer.replace('"../../"', '"../../app"')
+    grade = run_grader(by_id("references.undefined"), Answer(missing), strict=True)
+    message = (
+        "module.app uses the local source '../../app', which the answer does not "
+        "contain"
+    )
+    # one for each root that calls it
+    assert [(f.file, f.message) for f in grade.findings] == [
+        ("environments/dev/main.tf", message),
+        ("environments/prod/main.tf", message),
+    ]

@@ -124,3 +124,21 @@ def test_ctrl_c_sends_no_request_that_had_not_started(tmp_path: Path) -> None:
         time.sleep(0.5)  # a request sent after the stop would arrive by now
         # one call at a time: the two answered and at most the one in flight
         assert 2 <= len(server.requests) <= 3
+
+
+def test_ctrl_c_does_not_wait_for_calls_in_flight(tmp_path: Path) -> None:
+    with LocalServer(list(all_tasks().values()), delay=20) as server:
+        process = subprocess.Popen(
+            _command(server, tmp_path / "stopped"),
+            env=_env(tmp_path),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
+        assert process.wait(timeout=15) == 130
+        # the call in flight would have taken 20 seconds more
+        assert time.monotonic() - stopped < 10

@@ -113,7 +113,9 @@ def build(
     parsed = [
         parse_file(name, text, cut is None or name in cut) for name, text in files
     ]
-    children = _module_folders(parsed)
+    modules = _module_folders(parsed)
+    roots = _separate_roots(parsed, modules)
+    children = modules | roots
     config = Configuration()
     for item in parsed:
         folder = _folder(item.name)
@@ -124,7 +126,11 @@ def build(
         for block in item.blocks:
             _declare_block(target, block)
     for name, text in tfvars:
-        config.tfvars[name] = _assignments(parse_file(name, text, False))
+        # a folder that is a configuration of its own reads its own .tfvars
+        folder = _folder(name)
+        owner = config.children.get(folder, config) if folder in roots else config
+        local = posixpath.relpath(name, folder) if owner is not config else name
+        owner.tfvars[local] = _assignments(parse_file(name, text, False))
     return config
 
 
@@ -162,8 +168,7 @@ def _module_folders(parsed: list[ParsedFile]) -> set[str]:
             if isinstance(source, str) and source.startswith(("./", "../")):
                 base = posixpath.normpath(posixpath.join(_folder(item.name), source))
                 sources.add(base.lstrip("./"))
-    modules = {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
-    return modules | _separate_roots(parsed, modules)
+    return {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
 
 
 def _separate_roots(parsed: list[ParsedFile], modules: set[str]) -> set[str]:

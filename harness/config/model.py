@@ -271,10 +271,11 @@ def with_optional_defaults(value: Any, kind: Expr | None, scope: Scope) -> Any:
         if attribute.name != "optional":
             if name in value:
                 completed[name] = with_optional_defaults(value[name], attribute, scope)
-        elif name not in value and len(attribute.args) == 2:
-            completed[name] = evaluate(attribute.args[1], scope)
-        elif name in value:
-            completed[name] = with_optional_defaults(
-                value[name], attribute.args[0], scope
-            )
+            continue
+        # an attribute left out, or set to null, takes its default (null when
+        # none is given), itself completed by its own type
+        given = value.get(name)
+        if given is None and len(attribute.args) == 2:
+            given = evaluate(attribute.args[1], scope)
+        completed[name] = with_optional_defaults(given, attribute.args[0], scope)
     return completed

@@ -78,8 +78,9 @@ def aws_for(constraint: str | None) -> ProviderSchema:
     newest shipped major version the constraint admits some release of
     (``>= 5.0`` and ``~> 6.0`` admit 6.x; ``~> 5.0`` does not). With no
     constraint Terraform installs the newest release, so the newest shipped
-    schema applies. A constraint Terraform would refuse, or one that admits no
-    shipped major version (``~> 4.0``), gets the default.
+    schema applies. A constraint that admits only older releases (``~> 3.0``)
+    gets the oldest shipped schema, widened; one Terraform would refuse gets
+    the default.
     """
     if constraint is None:
         return load(SHIPPED[list(SHIPPED)[-1]])
@@ -87,6 +88,9 @@ def aws_for(constraint: str | None) -> ProviderSchema:
         admitted = [v for v in SHIPPED if admits_major(constraint, _major(v))]
     except ConstraintError:
         return aws()
+    if not admitted and _only_older(constraint):
+        # older than every shipped schema: the oldest, widened, judges it
+        admitted = [list(SHIPPED)[0]]
     if not admitted:
         return aws()
     if admitted[-1] in NOT_LAST:
@@ -152,6 +156,12 @@ def _merged(older: BlockSchema, newer: BlockSchema) -> BlockSchema:
         objects,
         older.unchecked or newer.unchecked,
     )
+
+
+def _only_older(constraint: str) -> bool:
+    """Whether the constraint admits only releases before the oldest shipped."""
+    oldest = _major(list(SHIPPED)[0])
+    return any(admits_major(constraint, major) for major in range(1, oldest))
 
 
 def _major(version: str) -> int:
