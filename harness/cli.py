@@ -425,6 +425,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from harness.datasets_io import load_tasks, parse_mapping
 
         tasks = load_tasks(args.tasks_from, parse_mapping(args.columns or ""))
+        if args.task:
+            tasks = select({t.id: t for t in tasks}, args.task)
     elif args.columns:
         raise UserError("--columns maps the columns of --tasks-from; add --tasks-from")
     else:
@@ -450,8 +452,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
     if total == 0:
         raise UserError(
-            "none of the models has an answer for the chosen tasks; "
-            "check --task and the replay file's task_id values"
+            "none of the models has an answer for the chosen tasks: a "
+            "reference: answer needs the task's reference solution (and a "
+            "flawed one a flaw the task documents), and replay: answers only "
+            "its file's task_id values"
         )
     # the same command with the same --out resumes a run that was stopped
     store = RunStore(args.out or new_run_dir(suite.name), resume=bool(args.out))
@@ -546,9 +550,10 @@ def _report(outcome: Outcome, write_html: bool = True) -> int:
         console.print(f"report: [bold]{escape(str(html))}[/]", highlight=False)
     calls = ""
     if outcome.counts.retries or outcome.failed_calls:
+        failed = outcome.failed_calls
         calls = (
             f"{outcome.counts.retries} retries, "
-            f"{outcome.failed_calls} failed calls; "
+            f"{failed} failed call{'' if failed == 1 else 's'}; "
         )
     console.print(
         f"{outcome.answers} answer{'' if outcome.answers == 1 else 's'} graded; "

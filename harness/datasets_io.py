@@ -175,9 +175,14 @@ def _refuse_repeated_ids(source: str, tasks: list[Task], column: str | None) -> 
         task_id, where = next(iter(repeated.items()))
         raise UserError(
             f"{source}: column {column!r} repeats the id {task_id!r} (rows "
-            f"{', '.join(map(str, where[:5]))}) and {len(repeated) - 1} other "
-            "id(s) repeat too; map --columns id= to a column of unique values, "
-            "or leave id out to number the rows"
+            f"{', '.join(map(str, where[:5]))})"
+            + (
+                f" and {len(repeated) - 1} other ids repeat too"
+                if len(repeated) > 1
+                else ""
+            )
+            + "; map --columns id= to a column of unique values, or leave id out "
+            "to number the rows"
         )
 
 
@@ -208,7 +213,13 @@ def _rows(source: str) -> list[dict[str, Any]]:
 
 
 def _task(row: dict[str, Any], index: int, mapping: dict[str, str]) -> Task:
-    prompt = str(row[mapping["prompt"]])
+    raw = row[mapping["prompt"]]
+    if raw is None or not str(raw).strip():
+        raise UserError(
+            f"row {index + 1} has no prompt in column {mapping['prompt']!r}; "
+            "every task needs one"
+        )
+    prompt = str(raw)
     task_id = str(row[mapping["id"]]) if "id" in mapping else f"row-{index}"
     reference = row.get(mapping["reference"]) if "reference" in mapping else None
     return Task(

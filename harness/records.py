@@ -24,9 +24,10 @@ def _lines(handle: Any, path: Path, problems: list[str]) -> Iterator[bytes]:
         for count, raw in enumerate(handle, start=1):  # noqa: B007
             yield raw
     except (EOFError, OSError, gzip.BadGzipFile) as error:
+        where = f"after line {count}" if count else "before its first line"
         problems.append(
-            f"{path}: the compressed file is cut short or damaged after line "
-            f"{count} ({error}); the lines before are kept"
+            f"{path}: the compressed file is cut short or damaged {where} "
+            f"({error}); the lines before are kept"
         )
 
 

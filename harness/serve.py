@@ -124,11 +124,19 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         truncate: bool = False,
     ) -> None:
+        try:
+            self._write(status, body, headers or {}, truncate)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away; nothing to tell
+
+    def _write(
+        self, status: int, body: dict[str, Any], headers: dict[str, str], truncate: bool
+    ) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if truncate:

@@ -45,6 +45,22 @@ def versions() -> dict[str, str]:
     return found
 
 
+# what a run writes in its folder; anything else there is left where it is
+RUN_FILES = frozenset(
+    {
+        "manifest.json",
+        "responses.jsonl",
+        "grades.jsonl",
+        "constraints.jsonl",
+        "batches.jsonl",
+        "leaderboard.json",
+        "leaderboard.md",
+        "report.html",
+        "report.md",
+    }
+)
+
+
 def _set_aside(directory: Path) -> Path:
     number = 1
     while (directory / f"interrupted-{number}").exists():
@@ -52,7 +68,7 @@ def _set_aside(directory: Path) -> Path:
     aside = directory / f"interrupted-{number}"
     aside.mkdir()
     for item in directory.iterdir():
-        if item.is_file():
+        if item.is_file() and (item.name in RUN_FILES or item.suffix == ".partial"):
             item.rename(aside / item.name)
     log.warning(
         "%s held a run that had not finished; its files are now in %s",

@@ -130,9 +130,8 @@ def test_repeated_task_ids_are_refused_with_the_rows(tmp_path: Path) -> None:
     with pytest.raises(UserError) as error:
         load_tasks(str(source), parse_mapping("id=key,prompt=question"))
     assert str(error.value) == (
-        f"{source}: column 'key' repeats the id 'a' (rows 1, 3) and 0 other "
-        "id(s) repeat too; map --columns id= to a column of unique values, or "
-        "leave id out to number the rows"
+        f"{source}: column 'key' repeats the id 'a' (rows 1, 3); map --columns "
+        "id= to a column of unique values, or leave id out to number the rows"
     )
     numbered = load_tasks(str(source), parse_mapping("prompt=question"))
     assert [t.id for t in numbered] == ["row-0", "row-1", "row-2"]
@@ -151,3 +150,14 @@ def test_usual_columns_need_no_mapping_and_empty_files_say_so(
         load_tasks(str(empty), parse_mapping(""))
     assert main(["run", "--columns", "id=key", "--out", str(tmp_path / "r")]) == 2
     assert "add --tasks-from" in capsys.readouterr().err
+
+
+def test_a_row_without_a_prompt_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "tasks.jsonl"
+    rows = [
+        {"task_id": "a", "prompt": "Make a bucket."},
+        {"task_id": "b", "prompt": None},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(UserError, match="row 2 has no prompt in column 'prompt'"):
+        load_tasks(str(source), parse_mapping(""))

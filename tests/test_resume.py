@@ -81,6 +81,7 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
         # the last answer the server sent may not have reached the run before
         # the kill: it was still in flight there
         arrived = {_key(r) for r in server.answered[:-1]}
+        (tmp_path / "killed" / "notes.txt").write_text("mine")
         # the same command again, into the same folder
         resumed = subprocess.run(
             _command(server, tmp_path / "killed"),
@@ -111,6 +112,8 @@ def test_killed_run_resumes_without_asking_twice(tmp_path: Path) -> None:
     # what the killed run wrote is kept beside the resumed run's files
     killed = tmp_path / "killed" / "interrupted-1" / "responses.jsonl"
     assert (killed.parent / "manifest.json").is_file()
+    # a file the run did not write stays where it was
+    assert (tmp_path / "killed" / "notes.txt").read_text() == "mine"
     if killed.exists():  # whole lines, but for one the kill may have torn
         for line in killed.read_text().splitlines()[:-1]:
             json.loads(line)

@@ -120,6 +120,8 @@ class ReplayResponder:
 def replay_responders(argument: str) -> list[ReplayResponder]:
     """A responder per model the file holds, or the one ``#MODEL`` names."""
     path, _, wanted = argument.partition("#")
+    if Path(path).is_dir() and (Path(path) / "responses.jsonl").is_file():
+        path = str(Path(path) / "responses.jsonl")  # a run folder's answers
     if not Path(path).is_file():
         raise UserError(f"replay file {path} does not exist")
     problems: list[str] = []
