@@ -156,8 +156,9 @@ def compare(
     answers_b = {(m, k) for (m, _), per in b.items() for k in per}
     if not answers_a & answers_b:
         raise UserError(
-            "the runs share no answers (pair by model, task and sample); "
-            "compare runs of the same models and tasks"
+            "the runs share no graded answers (paired by model, task and "
+            f"sample): {len(answers_a)} in {run_a.name}, {len(answers_b)} in "
+            f"{run_b.name}; an unfinished run or failed calls leave none to pair"
         )
     result = Comparison(
         run_a,

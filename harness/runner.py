@@ -291,12 +291,8 @@ class _Recorder:
                 {"usage": response.usage, "latency_s": response.latency_s}
             )
         if response.error or response.text is None:
-            counts.failed += 1
-            self.outcome.failed_calls += 1
-            failed = self.outcome.failed_by_model
-            failed[model] = failed.get(model, 0) + 1
-            self.outcome.problems.append(
-                f"{model} on {task.id} sample {sample}: {response.error}"
+            _count_failed(
+                self.outcome, model, f"{task.id} sample {sample}", response.error
             )
             return None
         return Job(
@@ -421,6 +417,10 @@ def _recorded_jobs(
             continue
         seen.add(key)
         store.append("responses.jsonl", _response_record(recorded))
+        if recorded.error:
+            where = f"{recorded.task_id} sample {recorded.sample}"
+            _count_failed(outcome, recorded.model, where, recorded.error)
+            continue
         if recorded.usage or recorded.latency_s is not None:
             outcome.usage.setdefault(recorded.model, []).append(
                 {"usage": recorded.usage, "latency_s": recorded.latency_s}
@@ -439,14 +439,24 @@ def _recorded_jobs(
         )
 
 
+def _count_failed(outcome: Outcome, model: str, where: str, error: str | None) -> None:
+    """A call that gave no answer: counted against its model, not graded."""
+    outcome.counts.failed += 1
+    outcome.failed_calls += 1
+    outcome.failed_by_model[model] = outcome.failed_by_model.get(model, 0) + 1
+    outcome.problems.append(f"{model} on {where}: {error}")
+
+
 def _response_record(recorded: Recorded) -> dict[str, Any]:
     record = {
         "task_id": recorded.task_id,
         "model": recorded.model,
         "sample": recorded.sample,
-        "response": recorded.response,
+        "response": None if recorded.error else recorded.response,
         "finish_reason": recorded.finish_reason,
     }
+    if recorded.error:
+        record["error"] = recorded.error
     if recorded.usage or recorded.latency_s is not None:
         record.update(usage=recorded.usage, latency_s=recorded.latency_s)
     return record

@@ -200,3 +200,23 @@ def test_compressed_answers_are_read_and_a_cut_archive_keeps_its_lines(
         capsys.readouterr().err.split()
     )
     assert 250 < len({g["task_id"] for g in _grades(again)}) < 300
+
+
+def test_a_failed_call_read_back_counts_as_failed_not_as_a_bad_line(
+    tmp_path: Path,
+) -> None:
+    answers = tmp_path / "responses.jsonl"
+    failed = {"task_id": "t", "model": "m", "sample": 1, "response": None}
+    answers.write_bytes(
+        _line("t", f"```hcl\n{BUCKET}```")
+        + b"\n"
+        + json.dumps({**failed, "error": "400 bad_request: too long"}).encode()
+        + b"\n"
+    )
+    out = tmp_path / "graded"
+    assert main(["grade", "--responses", str(answers), "--out", str(out)]) == 1
+    assert {(g["task_id"], g["sample"]) for g in _grades(out)} == {("t", 0)}
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert board["models"][0]["failed_calls"] == 1
+    again = [json.loads(x) for x in (out / "responses.jsonl").read_text().splitlines()]
+    assert again[1]["response"] is None and again[1]["error"].startswith("400")

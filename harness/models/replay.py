@@ -27,6 +27,7 @@ class Recorded:
     usage: dict[str, int] | None = None
     latency_s: float | None = None
     defect: str | None = None
+    error: str | None = None  # a failed call, recorded as such
 
 
 def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
@@ -44,7 +45,8 @@ def read_recorded(path: Path, problems: list[str]) -> Iterator[Recorded]:
             task_id=data["task_id"],
             model=data["model"],
             sample=data.get("sample", 0),
-            response=data["response"],
+            response=data["response"] if isinstance(data["response"], str) else "",
+            error=_failed(data),
             prompt=data.get("prompt") if isinstance(data.get("prompt"), str) else None,
             finish_reason=_LENGTH_REASONS.get(finish, finish),
             usage=data["usage"] if isinstance(data.get("usage"), dict) else None,
@@ -67,11 +69,20 @@ def _defect(data: dict[str, Any]) -> str | None:
     return defect if isinstance(defect, str) and defect else None
 
 
+def _failed(data: dict[str, Any]) -> str | None:
+    """The error of a call that gave no answer (``response`` null)."""
+    if data.get("response") is None and isinstance(data.get("error"), str):
+        return data["error"]
+    return None
+
+
 def _problem(data: dict[str, Any]) -> str | None:
     for key in ("task_id", "model", "response"):
         if key not in data:
             return f"'{key}' is missing; every line needs task_id, model and response"
         item = data.get(key)
+        if key == "response" and _failed(data):
+            continue
         if not isinstance(item, str) or (key != "response" and not item.strip()):
             return (
                 f"'{key}' must be a string; every line needs task_id, model and "
@@ -107,6 +118,8 @@ class ReplayResponder:
             return Response(
                 None, error=f"{self.path} has no answer for {task.id} sample {sample}"
             )
+        if recorded.error:
+            return Response(None, error=recorded.error)
         return Response(
             recorded.response,
             finish_reason=recorded.finish_reason,
