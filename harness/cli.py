@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
@@ -55,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(message)s",
-        # one look for every warning: no time or source line, as the CLI's own
-        handlers=[RichHandler(console=errors, show_time=False, show_path=False)],
+        handlers=[_Warnings()],
     )
     if not hasattr(args, "handler"):
         parser.print_help()
@@ -76,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.flush()
             os._exit(130)
         return 130
+
+
+class _Warnings(logging.Handler):
+    """Logged warnings look like the command's own: ``warning: ...``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname.lower()
+        colour = "yellow" if record.levelno >= logging.WARNING else "dim"
+        errors.print(
+            f"[{colour}]{level}:[/] {escape(self.format(record))}", highlight=False
+        )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -627,25 +636,22 @@ def _mode_cell(mode: dict[str, Any] | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from harness.datasets_io import export_run, push
+    from harness.datasets_io import push
 
     if not args.run.is_dir():
         raise UserError(f"{args.run} is not a run folder")
     hub = args.push_to_hub
     if hub and not re.fullmatch(r"[\w.-]+/[\w.-]+", hub):
         raise UserError(f"--push-to-hub {hub!r}: name the dataset as owner/name")
-    if (args.to / "data.parquet").exists():
+    if (args.to / "data.parquet").exists() and not hub:
         raise UserError(
             f"{args.to} already holds an exported dataset; choose another --to "
-            "or remove that folder"
+            "or remove that folder (with --push-to-hub it is pushed as it is)"
         )
-    try:
-        data = export_run(args.run, args.to)
-    except OSError as error:
-        raise UserError(
-            f"cannot write the dataset to {args.to}: {error.strerror}"
-        ) from None
-    console.print(f"dataset written: {escape(str(data))}", highlight=False)
+    if (args.to / "data.parquet").exists():
+        console.print(f"pushing the dataset already in {escape(str(args.to))}")
+    else:
+        _export(args.run, args.to)
     if hub:
         try:
             push(args.to, hub)
@@ -654,6 +660,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         console.print(f"pushed to {escape(hub)}", highlight=False)
     return EXIT_OK
+
+
+def _export(run: Path, to: Path) -> None:
+    from harness.datasets_io import export_run
+
+    try:
+        data = export_run(run, to)
+    except OSError as error:
+        raise UserError(f"cannot write the dataset to {to}: {error.strerror}") from None
+    console.print(f"dataset written: {escape(str(data))}", highlight=False)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -188,8 +188,12 @@ def _refuse_repeated_ids(source: str, tasks: list[Task], column: str | None) -> 
 
 def _rows(source: str) -> list[dict[str, Any]]:
     from datasets import load_dataset
+    from datasets.utils.logging import disable_progress_bar
 
+    disable_progress_bar()
     path = Path(source)
+    if path.is_file() and not path.read_bytes().strip():
+        return []  # an empty file: the loaders would fail on it in their own words
     try:
         if path.exists():
             kind = _FORMATS.get(path.suffix.lower())
@@ -204,6 +208,10 @@ def _rows(source: str) -> list[dict[str, Any]]:
         raise
     except StopIteration:  # what the loaders raise for an empty file
         return []
+    except ValueError as error:
+        if "corresponds to no data" in str(error):  # a header and no rows
+            return []
+        raise UserError(f"cannot load tasks from {source}: {error}") from None
     except Exception as error:  # noqa: BLE001 - the hub may be unreachable
         raise UserError(
             f"cannot load tasks from {source}: {type(error).__name__}: "

@@ -53,6 +53,8 @@ def test_export_writes_parquet_and_card(tmp_path: Path, monkeypatch) -> None:
     args = ["export", str(run), "--to", str(pushed)]
     assert main([*args, "--push-to-hub", "me/runs"]) == 1
     assert (pushed / "data.parquet").is_file()
+    # pushing again takes the export as it is, and says why it cannot
+    assert main([*args, "--push-to-hub", "me/runs"]) == 1
     assert main([*args, "--push-to-hub", "bad name"]) == 2
 
 
