@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,8 +51,8 @@ class ProviderSchema:
     name: str
     version: str
     prefix: str
-    resources: dict[str, BlockSchema]
-    data_sources: dict[str, BlockSchema]
+    resources: Mapping[str, BlockSchema]
+    data_sources: Mapping[str, BlockSchema]
 
 
 def _block(raw: dict[str, Any]) -> BlockSchema:
@@ -113,13 +114,41 @@ def _widened(number: str) -> ProviderSchema:
     )
 
 
+class _Union(Mapping[str, BlockSchema]):
+    """The types of two versions, each merged when first looked up: merging
+    all of them at once would cost seconds that most answers never need."""
+
+    def __init__(
+        self, older: Mapping[str, BlockSchema], newer: Mapping[str, BlockSchema]
+    ) -> None:
+        self.older, self.newer = older, newer
+        self.names = sorted(set(older) | set(newer))
+        self._merged: dict[str, BlockSchema] = {}
+
+    def __getitem__(self, name: str) -> BlockSchema:
+        if name not in self._merged:
+            older, newer = self.older.get(name), self.newer.get(name)
+            if older is None and newer is None:
+                raise KeyError(name)
+            if older is None:
+                self._merged[name] = _relaxed(newer)  # type: ignore[arg-type]
+            elif newer is None:
+                self._merged[name] = older
+            else:
+                self._merged[name] = _merged(older, newer)
+        return self._merged[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def _union(
-    older: dict[str, BlockSchema], newer: dict[str, BlockSchema]
-) -> dict[str, BlockSchema]:
-    types = {name: _relaxed(block) for name, block in newer.items()}
-    for name, block in older.items():
-        types[name] = _merged(block, newer[name]) if name in newer else block
-    return types
+    older: Mapping[str, BlockSchema], newer: Mapping[str, BlockSchema]
+) -> Mapping[str, BlockSchema]:
+    return _Union(older, newer)
 
 
 def _relaxed(block: BlockSchema) -> BlockSchema:
