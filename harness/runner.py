@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,16 +197,17 @@ def _in_order(
 ) -> Iterator[Response]:
     """Each request's response in request order, with at most ``window``
     requests submitted beyond the last one given."""
-    pending: dict[Future[Response], int] = {}
+    finished: queue.SimpleQueue[tuple[int, Future[Response]]] = queue.SimpleQueue()
     ready: dict[int, Response] = {}
     submitted = given = 0
     while given < total:
         while submitted < total and submitted - given < window:
-            pending[submit(submitted)] = submitted
+            future = submit(submitted)
+            # each finished call reports itself once: no scan of those pending
+            future.add_done_callback(lambda f, i=submitted: finished.put((i, f)))
             submitted += 1
-        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in finished:
-            ready[pending.pop(future)] = future.result()
+        index, future = finished.get()
+        ready[index] = future.result()
         while given in ready:
             yield ready.pop(given)
             given += 1
