@@ -724,7 +724,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             )
         )
     else:
-        console.print(_comparison_table(result, args.all))
+        if result.shown(args.all):
+            console.print(_comparison_table(result, args.all))
         for note in result.notes(args.all):
             console.print(escape(note), highlight=False)
         console.print(escape(result.summary()), highlight=False)

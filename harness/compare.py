@@ -230,11 +230,16 @@ def to_markdown(result: Comparison, everything: bool = False) -> str:
         "",
         *(f"- {_md(note)}" for note in result.notes(everything)),
         "",
+    ]
+    rows = result.shown(everything)
+    if not rows:
+        return "\n".join(lines) + "No answer changed its verdict on any mode.\n"
+    lines += [
         "| model | failure mode | pairs | before | after | change | worse | better "
         "| p |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for m in result.shown(everything):
+    for m in rows:
         change = "n/a" if m.change is None else f"{m.change:+.1%}"
         flag = " ⚠️ regression" if m.regression else ""
         lines.append(

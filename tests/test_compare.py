@@ -171,6 +171,7 @@ def test_a_prompt_change_is_compared_and_named(
     # nothing changed answer by answer, so no row is shown unless asked
     assert "46 model and failure-mode rows where no answer changed" in out
     assert "| reference:ideal |" not in out
+    assert "No answer changed its verdict on any mode." in out
     assert main(["compare", str(before), str(after), "--all", "--format", "md"]) == 0
     assert capsys.readouterr().out.count("| reference:ideal |") == 23
 
