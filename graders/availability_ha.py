@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
-from graders.evaluation import as_bool, as_number, instances, prod_scope, value
+from graders.evaluation import (
+    as_bool,
+    as_number,
+    instances,
+    lower_environment,
+    prod_scope,
+    value,
+)
 from harness.answer import Answer
 from harness.config.configuration import Configuration
 from harness.config.expr import UNKNOWN, Scope, evaluate
@@ -34,6 +41,8 @@ def check(answer: Answer) -> Iterator[Finding]:
     if not any(m.resources(*kinds) for m in modules):
         raise CouldNotJudge("the answer deploys nothing whose redundancy is judged")
     for module in modules:
+        if lower_environment(module):  # redundancy is judged in production
+            continue
         scope = prod_scope(module, answer.constraints.environments)
         zones = _zone_count(module, scope)
         yield from _subnets(module, zones)

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graders.base import CouldNotJudge, Finding, Grader, Severity
-from graders.evaluation import as_bool, as_number, prod_scope, referenced, value
+from graders.evaluation import (
+    as_bool,
+    as_number,
+    lower_environment,
+    prod_scope,
+    referenced,
+    value,
+)
 from harness.answer import Answer
 from harness.config.configuration import Configuration
 from harness.config.expr import UNKNOWN, Scope
@@ -31,6 +38,9 @@ def check(answer: Answer) -> Iterator[Finding]:
     if not any(m.resources(*kinds) for m in modules):
         raise CouldNotJudge("the answer stores no data")
     for module in modules:
+        if lower_environment(module):  # production rules do not apply to it
+            yield from _buckets(module)
+            continue
         scope = prod_scope(module, answer.constraints.environments)
         for db in _primaries(module):
             yield from _database(db, scope)

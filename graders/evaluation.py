@@ -102,6 +102,18 @@ def accepts_environment(config: Configuration, environment: str) -> bool:
     return True
 
 
+LOWER_NAMES = frozenset(
+    {"dev", "development", "staging", "stage", "test", "qa", "uat", "sandbox"}
+)
+
+
+def lower_environment(config: Configuration) -> bool:
+    """Whether the configuration is a folder of its own named for an
+    environment other than production (``environments/dev``): what it
+    deploys is not production, however its variables are set."""
+    return any(part.lower() in LOWER_NAMES for part in config.directory.split("/"))
+
+
 def prod_scope(config: Configuration, environments: tuple[str, ...] = ()) -> Scope:
     """The scope of the production environment, else of the defaults."""
     prod = next((e for e in environments if e in PROD_NAMES), None)

@@ -42,3 +42,32 @@ def subnet(name: str, zone: str, count: str | None = None) -> str:
 def test_zones_are_counted_per_instance(subnets: str, expected: int) -> None:
     found = flagged("availability.ha", hcl(ZONES + subnets))
     assert len(found) == expected, found
+
+
+def test_a_root_folder_named_for_a_lower_environment_is_not_production() -> None:
+    from graders import by_id, run_grader
+    from harness.answer import Answer
+    from harness.constraints import Constraints
+
+    def root(env: str) -> str:
+        return f"""**environments/{env}/main.tf**
+
+```hcl
+provider "aws" {{ region = "us-east-1" }}
+variable "environment" {{ default = "{env}" }}
+resource "aws_db_instance" "main" {{
+  engine                  = "postgres"
+  instance_class          = "db.t3.micro"
+  multi_az                = false
+  backup_retention_period = 1
+}}
+```
+"""
+
+    answer = Answer(
+        root("dev") + root("prod"), Constraints(environments=("dev", "prod"))
+    )
+    for mode in ("availability.ha", "backup.dr"):
+        grade = run_grader(by_id(mode), answer, strict=True)
+        files = {f.file for f in grade.findings}
+        assert files == {"environments/prod/main.tf"}, mode
