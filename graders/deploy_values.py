@@ -9,7 +9,6 @@ lower bound on a name's length when only part of it is known.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 import string
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from graders.evaluation import (
     environment_scope,
     instances,
 )
-from harness.config.configuration import Configuration
+from harness.config.configuration import Configuration, called_folder
 from harness.config.expr import (
     UNKNOWN,
     Call,
@@ -88,9 +87,7 @@ def scopes(config: Configuration, environments: tuple[str, ...]) -> list[tuple]:
     return found
 
 
-_META = frozenset(
-    {"source", "version", "count", "for_each", "providers", "depends_on"}
-)
+_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
 def module_scopes(
@@ -100,7 +97,9 @@ def module_scopes(
     variables set to the inputs the call gives where they are known."""
     found: list[tuple[str, Scope]] = []
     for call in parent.of_kind("module"):
-        if call.block is None or _called_folder(call) != child.directory:
+        if call.block is None:
+            continue
+        if called_folder(call.location.file, call.block) != child.directory:
             continue
         for env, scope in where:
             # an input the call gives but that is not known stays unknown: the
@@ -113,16 +112,6 @@ def module_scopes(
             label = ", ".join(w for w in (env, call.address) if w)
             found.append((label, ArgumentScope(child, child.scope(inputs))))
     return found
-
-
-def _called_folder(call: Declared) -> str | None:
-    assert call.block is not None
-    written = call.block.get("source")
-    source = evaluate(written) if written is not None else None
-    if not isinstance(source, str) or not source.startswith(("./", "../")):
-        return None
-    folder = posixpath.dirname(call.location.file.replace("\\", "/"))
-    return posixpath.normpath(posixpath.join(folder, source)).lstrip("./")
 
 
 def values_of(

@@ -358,7 +358,7 @@ def grade_responses(
     """
     # only a run's own responses.jsonl comes with a manifest to trust
     run = path.name == "responses.jsonl"
-    earlier = _provenance(path.parent / "manifest.json", tasks) if run else {}
+    earlier = _provenance(path.parent / "manifest.json") if run else {}
     settings = {"responses": str(path), "workers": workers}
     store.write_json("manifest.json", _manifest("grade", settings, earlier))
     outcome = Outcome(store.directory, {}, counts=counts or Counts())
@@ -378,7 +378,9 @@ def grade_responses(
     return outcome
 
 
-def _provenance(source: Path, tasks: dict[str, Task]) -> dict[str, Any]:
+def _provenance(source: Path) -> dict[str, Any]:
+    """The tasks and models of the run a responses.jsonl came from; what each
+    task is graded against is set anew by the grading."""
     try:
         earlier = json.loads(source.read_text("utf-8"))
     except (OSError, ValueError):
@@ -389,10 +391,7 @@ def _provenance(source: Path, tasks: dict[str, Task]) -> dict[str, Any]:
     for task_id, entry in earlier["tasks"].items():
         if not isinstance(entry, dict):
             continue
-        entry = {k: v for k, v in entry.items() if k != "grading"}
-        if task_id in tasks:
-            entry["grading"] = tasks[task_id].grading
-        kept[task_id] = entry
+        kept[task_id] = {k: v for k, v in entry.items() if k != "grading"}
     models = earlier.get("models")
     return {"tasks": kept, **({"models": models} if isinstance(models, list) else {})}
 

@@ -161,14 +161,21 @@ def _folder(name: str) -> str:
 
 def _module_folders(parsed: list[ParsedFile]) -> set[str]:
     folders = {_folder(p.name) for p in parsed}
-    sources = set()
+    sources: set[str | None] = set()
     for item in parsed:
         for block in item.blocks:
-            source = evaluate(block.get("source")) if block.type == "module" else None
-            if isinstance(source, str) and source.startswith(("./", "../")):
-                base = posixpath.normpath(posixpath.join(_folder(item.name), source))
-                sources.add(base.lstrip("./"))
+            if block.type == "module":
+                sources.add(called_folder(item.name, block))
     return {f for f in folders if f and (f in sources or "modules" in f.split("/"))}
+
+
+def called_folder(file: str, call: Block) -> str | None:
+    """The folder a module block in ``file`` names by a local ``source``."""
+    written = call.get("source")
+    source = evaluate(written) if written is not None else None
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None
+    return posixpath.normpath(posixpath.join(_folder(file), source)).lstrip("./")
 
 
 def _separate_roots(parsed: list[ParsedFile], modules: set[str]) -> set[str]:
