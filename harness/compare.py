@@ -121,26 +121,22 @@ def check_comparable(run_a: Path, run_b: Path) -> list[str]:
         )
     tasks_a, tasks_b = a.get("tasks") or {}, b.get("tasks") or {}
     shared = sorted(set(tasks_a) & set(tasks_b))
-    regraded = [
-        t
-        for t in shared
-        if tasks_a[t].get("grading", "") != tasks_b[t].get("grading", "")
-        and tasks_a[t].get("grading")
-        and tasks_b[t].get("grading")
-    ]
+    regraded = [t for t in shared if _differ(tasks_a[t], tasks_b[t], "grading")]
     if regraded:
         raise UserError(
             f"the runs graded {', '.join(regraded)} against different constraints "
             "or requirements (task.json); compare runs graded against the same ones"
         )
-    prompts = [
-        (tasks_a[t].get("fingerprint"), tasks_b[t].get("fingerprint")) for t in shared
-    ]
     return [
         f"{t}: {_version(tasks_a[t])} → {_version(tasks_b[t])}"
-        for t, (a_print, b_print) in zip(shared, prompts, strict=True)
-        if a_print and b_print and a_print != b_print
+        for t in shared
+        if _differ(tasks_a[t], tasks_b[t], "fingerprint")
     ]
+
+
+def _differ(a: dict[str, Any], b: dict[str, Any], key: str) -> bool:
+    """Whether both runs record ``key`` for a task, differently."""
+    return bool(a.get(key) and b.get(key) and a[key] != b[key])
 
 
 def _version(task: dict[str, Any]) -> str:
